@@ -1,0 +1,234 @@
+"""SOAP 1.1 through zeep, working with any WSDL: the shipped one, the live one, a user's copy.
+
+- The WSDL is parsed once per process and location (parsing is all of zeep's start-up cost);
+  each client gets a cheap ``zeep.Client`` over the shared document.
+- Operations are found by name and arguments are built by walking the WSDL's own parameter
+  types, so no generated type name is assumed. SOAP-ENC arrays are built explicitly: zeep
+  sends a plain list for one as an empty element, losing the data without an error.
+- Answers are decoded from the XML generically (``xsi:type``, ``xsi:nil``, SOAP-ENC arrays,
+  multiref ``href``) into plain data. Unlike zeep's typed parsing, this keeps elements the WSDL
+  does not know (a newer server's fields) instead of failing or dropping them.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from typing import Any, Optional
+
+import zeep
+import zeep.transports
+from lxml import etree
+from zeep import xsd
+
+from ..config import Config
+from ..errors import TransportError, api_error
+from ..operations import Operation
+from . import _http
+
+ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+ENC = "http://schemas.xmlsoap.org/soap/encoding/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+SHIPPED_WSDL = "avangate-6.0.wsdl"
+_INTS = frozenset({"int", "integer", "long", "short", "byte", "unsignedInt", "unsignedLong",
+                   "unsignedShort", "unsignedByte", "nonNegativeInteger", "positiveInteger"})
+_NUMBERS = frozenset({"decimal", "float", "double"})
+# No DTDs, no entities, no network: answers come from a server we do not control.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                          remove_comments=True, remove_pis=True)
+
+
+class DroppedFieldWarning(UserWarning):
+    """A field was left out of a SOAP request because the WSDL does not declare it."""
+
+
+def shipped_file(name: str) -> str:
+    """Path of a file in the installed ``avangate_compat.wsdl`` package (wheel or checkout)."""
+    return str(resources.files("avangate_compat.wsdl").joinpath(name))
+
+
+class _Transport(zeep.transports.Transport):
+    """zeep transport that serves the SOAP-encoding schema from the package, never the web."""
+
+    def load(self, url: str) -> bytes:
+        if url.rstrip("/") == ENC.rstrip("/"):
+            with open(shipped_file("soap-encoding.xsd"), "rb") as handle:
+                return handle.read()
+        return super().load(url)  # type: ignore[no-any-return]
+
+
+_DOCUMENTS: dict[str, Any] = {}
+_DOCUMENTS_LOCK = threading.Lock()
+
+
+def wsdl_document(location: str, transport: _Transport) -> Any:
+    """The parsed WSDL for ``location``, parsed at most once per process."""
+    document = _DOCUMENTS.get(location)
+    if document is None:
+        with _DOCUMENTS_LOCK:
+            document = _DOCUMENTS.get(location)
+            if document is None:
+                document = zeep.Client(location, transport=transport).wsdl
+                _DOCUMENTS[location] = document
+    return document
+
+
+class SoapBackend:
+    name = "soap"
+    uses_session = True
+
+    def __init__(self, config: Config) -> None:
+        self._config = config
+        self._http = _http.make_session(config)
+        transport = _Transport(session=self._http, timeout=config.read_timeout,
+                               operation_timeout=config.read_timeout)
+        location = config.wsdl or shipped_file(SHIPPED_WSDL)
+        try:
+            document = wsdl_document(location, transport)
+        except (OSError, zeep.exceptions.Error, etree.LxmlError, ValueError) as exc:
+            raise TransportError("wsdl", self.name, f"cannot load WSDL {location!r}: {exc}") \
+                from None
+        self._client = zeep.Client(document, transport=transport)
+        self._binding = self._client.service._binding
+        self._url = config.soap_endpoint
+        self._items: dict[int, Any] = {}
+
+    def call(self, operation: Operation, args: list[Any]) -> Any:
+        name = operation.name
+        try:
+            binding_op = self._binding.get(name)
+        except ValueError:
+            raise TransportError(name, self.name, "the WSDL declares no such operation") \
+                from None
+        parts = binding_op.input.body.type.elements
+        if len(args) > len(parts):
+            raise TransportError(name, self.name, f"the WSDL declares {len(parts)} parameters, "
+                                                  f"the call has {len(args)}")
+        padded = list(args) + [None] * (len(parts) - len(args))
+        built = [self._build(value, element.type, f"{name}.{part}")
+                 for value, (part, element) in zip(padded, parts)]
+        try:
+            envelope = self._client.create_message(self._client.service, name, *built)
+        except (zeep.exceptions.Error, TypeError, ValueError) as exc:
+            raise TransportError(name, self.name, f"cannot encode the request: {exc}") from None
+        headers = {"Content-Type": "text/xml; charset=utf-8",
+                   "SOAPAction": f'"{binding_op.soapaction or ""}"'}
+        response = _http.send(self._http, self._config, name, self.name, "POST", self._url,
+                              data=etree.tostring(envelope, encoding="utf-8",
+                                                  xml_declaration=True),
+                              headers=headers)
+        return _read_answer(name, response.content, response.status_code)
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- request side --------------------------------------------------------------------------
+
+    def _build(self, value: Any, xsd_type: Any, path: str) -> Any:
+        """Plain data -> the zeep value the WSDL's type needs (arrays built explicitly)."""
+        if value is None:
+            return None
+        array = getattr(xsd_type, "_array_type", None)
+        if array is not None:
+            item_type = array.array_type
+            element = self._items.get(id(item_type))
+            if element is None:
+                element = self._items[id(item_type)] = xsd.Element("item", item_type)
+            values = value if isinstance(value, list) else [value]
+            return xsd_type([xsd.AnyObject(element, self._build(v, item_type, f"{path}[]"))
+                             for v in values])
+        if isinstance(xsd_type, xsd.ComplexType) and isinstance(value, Mapping):
+            elements = dict(xsd_type.elements)
+            kwargs = {}
+            for key, item in value.items():
+                element = elements.get(key)
+                if element is None:
+                    if item is not None:
+                        warnings.warn(f"{path}.{key} is not in the WSDL type and was not sent",
+                                      DroppedFieldWarning, stacklevel=4)
+                    continue
+                if element.max_occurs != 1 and isinstance(item, list):  # literal arrays
+                    kwargs[key] = [self._build(v, element.type, f"{path}.{key}") for v in item]
+                else:
+                    kwargs[key] = self._build(item, element.type, f"{path}.{key}")
+            return xsd_type(**kwargs)
+        return value
+
+
+# -- answer side ---------------------------------------------------------------------------------
+
+
+def _local(tag: Any) -> str:
+    return str(tag).rsplit("}", 1)[-1]
+
+
+def _read_answer(operation: str, content: bytes, status: int) -> Any:
+    try:
+        root = etree.fromstring(content, parser=_PARSER)
+    except etree.XMLSyntaxError:
+        raise TransportError(operation, "soap", "answer is not XML", status) from None
+    body = root.find(f"{{{ENV}}}Body") if root.tag == f"{{{ENV}}}Envelope" else None
+    if body is None:
+        raise TransportError(operation, "soap", "answer is not a SOAP 1.1 envelope", status)
+    first = next(body.iterchildren(tag=etree.Element), None)
+    if first is None:
+        raise TransportError(operation, "soap", "answer body is empty", status)
+    if first.tag == f"{{{ENV}}}Fault":
+        code = first.findtext("faultcode") or None
+        message = first.findtext("faultstring") or ""
+        detail = first.find("detail")
+        if detail is not None:  # a generic Server/Client code may hide the real one
+            specific = next((e.text for e in detail.iter() if _local(e.tag) == "error_code"),
+                            None)
+            code = specific or code
+        raise api_error(operation, "soap", code, message, status)
+    if status >= 400:
+        raise TransportError(operation, "soap", "HTTP error without a SOAP fault", status)
+    ids = {e.get("id"): e for e in body.iter(tag=etree.Element) if e.get("id")}
+    result = next(first.iterchildren(tag=etree.Element), None)
+    return None if result is None else _decode(result, ids, 0)
+
+
+def _decode(element: Any, ids: Mapping[Optional[str], Any], depth: int) -> Any:
+    if depth > 64:
+        raise TransportError("decode", "soap", "answer nests deeper than 64 levels")
+    href = element.get("href")
+    if href is not None:
+        target = ids.get(href.lstrip("#"))
+        if target is None:
+            raise TransportError("decode", "soap", f"dangling multiref {href!r}")
+        element = target
+    if element.get(f"{{{XSI}}}nil") in ("true", "1"):
+        return None
+    xsi_type = _local(element.get(f"{{{XSI}}}type", "")).rsplit(":", 1)[-1]
+    children = list(element.iterchildren(tag=etree.Element))
+    names = {_local(c.tag) for c in children}
+    if (element.get(f"{{{ENC}}}arrayType") is not None or xsi_type == "Array"
+            or xsi_type.startswith("ArrayOf") or (children and names == {"item"})
+            or (len(children) > 1 and len(names) == 1 and xsi_type == "")):
+        return [_decode(c, ids, depth + 1) for c in children]
+    if children:
+        out: dict[str, Any] = {}
+        for child in children:
+            key = _local(child.tag)
+            value = _decode(child, ids, depth + 1)
+            if key in out:  # a repeated element without an array wrapper
+                previous = out[key]
+                out[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+            else:
+                out[key] = value
+        return out
+    text = element.text or ""
+    try:
+        if xsi_type in _INTS:
+            return int(text)
+        if xsi_type in _NUMBERS:
+            return Decimal(text)
+    except (ValueError, InvalidOperation):
+        return text  # let the converter report it against the model's field
+    if xsi_type == "boolean":
+        return text.strip() in ("true", "1")
+    return text

@@ -1,0 +1,182 @@
+"""Client configuration: one frozen object per client, from arguments, environment or INI file.
+
+``base_url`` is the host root; the documented paths hang off it, so pointing a client at the
+sandbox is one setting. Each protocol URL stays overridable on its own.
+"""
+
+from __future__ import annotations
+
+import configparser
+import ipaddress
+import os
+from collections.abc import Mapping
+from typing import Any, Optional, Union
+from urllib.parse import urlsplit
+
+import attrs
+
+from .errors import ConfigurationError
+
+BACKENDS = ("soap", "jsonrpc", "rest")
+HASH_ALGORITHMS = ("sha256", "sha3-256", "md5")
+DEFAULT_BASE_URL = "https://api.2checkout.com"
+API_VERSION = "6.0"
+
+
+def _one_of(choices: tuple[str, ...]) -> Any:
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+        if value not in choices:
+            raise ConfigurationError(
+                f"{attribute.name} must be one of {', '.join(choices)}; got {value!r}")
+    return check
+
+
+def _non_empty(_inst: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError(f"{attribute.name} must be a non-empty string")
+
+
+def _positive(_inst: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ConfigurationError(f"{attribute.name} must be a positive number; got {value!r}")
+
+
+def _is_loopback(host: Optional[str]) -> bool:
+    if host in (None, ""):
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+@attrs.frozen(kw_only=True)
+class Config:
+    """Everything a client needs; immutable, so two clients never share credentials by accident.
+
+    The secret key is kept out of ``repr``; plain ``http://`` is refused except on loopback (the
+    sandbox) or with ``allow_insecure_http``, because the login hash and session id would travel
+    in clear.
+    """
+
+    merchant_code: str = attrs.field(validator=_non_empty)
+    secret_key: str = attrs.field(validator=_non_empty, repr=False)
+    backend: str = attrs.field(default="jsonrpc", validator=_one_of(BACKENDS))
+    base_url: str = attrs.field(default=DEFAULT_BASE_URL)
+    soap_url: Optional[str] = None
+    jsonrpc_url: Optional[str] = None
+    rest_url: Optional[str] = None
+    wsdl: Optional[str] = None
+    """WSDL location (path or URL). ``None`` uses the WSDL shipped in the package."""
+    hash_algorithm: str = attrs.field(default="sha256", validator=_one_of(HASH_ALGORITHMS))
+    connect_timeout: float = attrs.field(default=5.0, validator=_positive)
+    read_timeout: float = attrs.field(default=30.0, validator=_positive)
+    verify_tls: Union[bool, str] = True
+    allow_insecure_http: bool = False
+    session_lifetime: float = attrs.field(default=600.0, validator=_positive)
+    """Seconds a sessionID lives after login (documented: 10 minutes)."""
+    session_margin: float = attrs.field(default=60.0)
+    """Log in again this many seconds before the lifetime ends."""
+    max_retries: int = 2
+    """Retries after a connection failure, for calls that are safe to repeat."""
+    retry_backoff: float = 0.2
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 <= self.session_margin < self.session_lifetime:
+            raise ConfigurationError("session_margin must be >= 0 and below session_lifetime")
+        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int) \
+                or self.max_retries < 0:
+            raise ConfigurationError("max_retries must be an integer >= 0")
+        if self.verify_tls is False:
+            raise ConfigurationError("verify_tls=False is not supported; pass a CA bundle path")
+        for name in ("base_url", "soap_url", "jsonrpc_url", "rest_url"):
+            url = getattr(self, name)
+            if url is None:
+                continue
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ConfigurationError(f"{name} must be an http(s) URL; got {url!r}")
+            if parts.scheme == "http" and not self.allow_insecure_http \
+                    and not _is_loopback(parts.hostname):
+                raise ConfigurationError(
+                    f"{name} uses plain http to a non-loopback host; credentials would travel "
+                    "in clear (set allow_insecure_http=True to accept that)")
+
+    @property
+    def endpoint(self) -> str:
+        """The URL the configured backend talks to."""
+        return {"soap": self.soap_endpoint, "jsonrpc": self.jsonrpc_endpoint,
+                "rest": self.rest_endpoint}[self.backend]
+
+    @property
+    def soap_endpoint(self) -> str:
+        return self.soap_url or f"{self.base_url.rstrip('/')}/soap/{API_VERSION}/"
+
+    @property
+    def jsonrpc_endpoint(self) -> str:
+        return self.jsonrpc_url or f"{self.base_url.rstrip('/')}/rpc/{API_VERSION}/"
+
+    @property
+    def rest_endpoint(self) -> str:
+        return (self.rest_url or f"{self.base_url.rstrip('/')}/rest/{API_VERSION}").rstrip("/")
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        return (self.connect_timeout, self.read_timeout)
+
+    # -- other sources -------------------------------------------------------------------------
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str], **overrides: Any) -> Config:
+        """Build from string values (environment, INI); keys are the field names."""
+        known = {f.name: f for f in attrs.fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key, raw in values.items():
+            key = key.lower()
+            if key not in known:
+                raise ConfigurationError(f"unknown setting {key!r}")
+            kwargs[key] = _parse(known[key], raw)
+        kwargs.update(overrides)
+        return cls(**kwargs)
+
+    @classmethod
+    def from_env(cls, environ: Optional[Mapping[str, str]] = None, prefix: str = "AVANGATE_",
+                 **overrides: Any) -> Config:
+        """Read ``AVANGATE_BACKEND``, ``AVANGATE_MERCHANT_CODE``, ``AVANGATE_SECRET_KEY``, ..."""
+        env = os.environ if environ is None else environ
+        values = {k[len(prefix):]: v for k, v in env.items() if k.startswith(prefix)}
+        return cls.from_mapping(values, **overrides)
+
+    @classmethod
+    def from_ini(cls, path: Union[str, os.PathLike[str]], section: str = "avangate",
+                 **overrides: Any) -> Config:
+        """Read one section of an INI file, where legacy deployments keep credentials."""
+        parser = configparser.ConfigParser(interpolation=None)
+        if not parser.read(path, encoding="utf-8"):
+            raise ConfigurationError(f"cannot read configuration file {os.fspath(path)!r}")
+        if not parser.has_section(section):
+            raise ConfigurationError(f"no [{section}] section in {os.fspath(path)!r}")
+        return cls.from_mapping(dict(parser.items(section)), **overrides)
+
+
+def _parse(field: attrs.Attribute[Any], raw: str) -> Any:
+    kind = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
+    try:
+        if field.name == "verify_tls":
+            lowered = raw.strip().lower()
+            return raw if lowered not in ("1", "true", "yes", "0", "false", "no") \
+                else lowered in ("1", "true", "yes")
+        if kind == "bool":
+            lowered = raw.strip().lower()
+            if lowered not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+                raise ValueError(raw)
+            return lowered in ("1", "true", "yes", "on")
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{field.name}: cannot read {raw!r} as {kind}") from None
+    return raw

@@ -1,0 +1,238 @@
+"""Plain data <-> models, for every backend, with the PHP-era quirks normalized once.
+
+Real payloads (api-facts.md, seed ``getLead`` example) send numbers as strings (``"2"``), lists as
+objects keyed ``"0"``, ``"1"``..., single objects wrapped the same way, empty arrays where an object
+was meant, and many nulls. This module turns all of those into the model's declared types:
+``int``, ``bool``, ``Decimal`` for money (never float), lists, nested models. Keys a model does not
+declare go to its ``extra_fields`` and come back out on :func:`unstructure`, so nothing is lost.
+Anything that cannot be read as its declared type raises :class:`ConversionError` naming the path.
+"""
+
+from __future__ import annotations
+
+import sys
+import typing
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable, TypeVar, Union
+
+import attrs
+import cattrs
+
+from . import models
+from .errors import AvangateError
+
+T = TypeVar("T")
+_TRUE = frozenset({"true", "1", "yes"})
+_FALSE = frozenset({"false", "0", "no"})
+
+
+class ConversionError(AvangateError, ValueError):
+    """A server value could not be read as the model's declared type."""
+
+
+def _keyed_list(value: Mapping[Any, Any]) -> Union[list[Any], None]:
+    """``{"0": a, "1": b}`` -> ``[a, b]``; ``None`` if the keys are not all indices."""
+    keys = list(value)
+    if not keys or not all(isinstance(k, (str, int)) and str(k).isdigit() for k in keys):
+        return None
+    return [value[k] for k in sorted(keys, key=int)]
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, Mapping):
+        keyed = _keyed_list(value)
+        return keyed if keyed is not None else [value]  # PHP's single-element "array"
+    return [value]
+
+
+def _as_mapping(value: Any, cls: type) -> Union[Mapping[str, Any], None]:
+    if isinstance(value, list):  # PHP sends [] for an empty object, [obj] now and then
+        if len(value) > 1:
+            raise ConversionError(f"{cls.__name__}: expected one object, got a list of "
+                                  f"{len(value)}")
+        value = value[0] if value else None
+    if value is None or value == "":
+        return None
+    if not isinstance(value, Mapping):
+        raise ConversionError(f"{cls.__name__}: expected an object, got {type(value).__name__}")
+    keyed = _keyed_list(value)
+    if keyed is not None:  # {"0": {...}}: the REST schema's wrapping of a single object
+        if len(keyed) != 1:
+            raise ConversionError(f"{cls.__name__}: expected one object, got {len(keyed)}")
+        return _as_mapping(keyed[0], cls)
+    return value
+
+
+def _to_int(value: Any, _: Any = None) -> int:
+    if isinstance(value, bool):
+        raise ConversionError(f"expected an integer, got {value!r}")
+    if isinstance(value, int):
+        return value
+    try:
+        number = Decimal(value.strip() if isinstance(value, str) else str(value))
+    except (InvalidOperation, TypeError, AttributeError):
+        raise ConversionError(f"expected an integer, got {value!r}") from None
+    if number != number.to_integral_value():
+        raise ConversionError(f"expected an integer, got {value!r}")
+    return int(number)
+
+
+def _to_decimal(value: Any, _: Any = None) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ConversionError(f"expected a number, got {value!r}")
+    try:
+        # str() first: Decimal(0.1) would keep the binary float's 55 digits
+        return Decimal(value.strip() if isinstance(value, str) else str(value))
+    except InvalidOperation:
+        raise ConversionError(f"expected a number, got {value!r}") from None
+
+
+def _to_bool(value: Any, _: Any = None) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+    raise ConversionError(f"expected a boolean, got {value!r}")
+
+
+def _to_str(value: Any, _: Any = None) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
+        return str(value)
+    raise ConversionError(f"expected a string, got {value!r}")
+
+
+def _unstructure_value(value: Any) -> Any:
+    if attrs.has(type(value)):
+        return unstructure(value)
+    if isinstance(value, list):
+        return [_unstructure_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _unstructure_value(v) for k, v in value.items()}
+    return value
+
+
+def _origin(tp: Any) -> Any:
+    return typing.get_origin(tp)
+
+
+def _optional_of(tp: Any) -> Any:
+    args = typing.get_args(tp)
+    if typing.get_origin(tp) is Union and len(args) == 2 and type(None) in args:
+        return args[0] if args[1] is type(None) else args[1]
+    return None
+
+
+class _Converter:
+    """cattrs dispatch with hooks for the quirks; one instance serves the whole process."""
+
+    def __init__(self) -> None:
+        conv = cattrs.Converter()
+        conv.register_structure_hook(int, _to_int)
+        conv.register_structure_hook(bool, _to_bool)
+        conv.register_structure_hook(str, _to_str)
+        conv.register_structure_hook(Decimal, _to_decimal)
+        conv.register_structure_hook_func(lambda t: t is Any, lambda v, _: v)
+        conv.register_structure_hook_func(lambda t: _optional_of(t) is not None, self._optional)
+        conv.register_structure_hook_func(lambda t: _origin(t) is list, self._list)
+        conv.register_structure_hook_func(lambda t: _origin(t) is dict, lambda v, _: dict(v or {}))
+        conv.register_structure_hook_factory(attrs.has, self._model_hook)
+        self._conv = conv
+
+    def structure(self, data: Any, cls: type[T]) -> T:
+        return self._conv.structure(data, cls)
+
+    def _optional(self, value: Any, tp: Any) -> Any:
+        inner = _optional_of(tp)
+        if value is None or (value == "" and inner is not str):
+            return None  # PHP-era servers send "" for a missing number, bool or object
+        if attrs.has(inner):
+            mapping = _as_mapping(value, inner)
+            return None if mapping is None else self._conv.structure(mapping, inner)
+        return self._conv.structure(value, inner)
+
+    def _list(self, value: Any, tp: Any) -> list[Any]:
+        (item_type,) = typing.get_args(tp)
+        hook = self._conv.get_structure_hook(item_type)
+        out = []
+        for index, item in enumerate(_as_list(value)):
+            try:
+                out.append(hook(item, item_type))
+            except ConversionError as exc:
+                raise ConversionError(f"[{index}]: {exc}") from None
+        return out
+
+    def _model_hook(self, cls: type) -> Callable[[Any, Any], Any]:
+        module = vars(sys.modules[cls.__module__])
+        attrs.resolve_types(cls, globalns=module, localns=module)
+        fields = {f.name: f.type for f in attrs.fields(cls) if f.name != "extra_fields"}
+        hooks = {name: (self._conv.get_structure_hook(tp), tp) for name, tp in fields.items()}
+
+        def structure_model(value: Any, _: Any) -> Any:
+            mapping = _as_mapping(value, cls)
+            if mapping is None:
+                raise ConversionError(f"{cls.__name__}: expected an object, got {value!r}")
+            kwargs: dict[str, Any] = {}
+            extra: dict[str, Any] = {}
+            for key, item in mapping.items():
+                entry = hooks.get(key)
+                if entry is None:
+                    extra[str(key)] = item
+                    continue
+                hook, tp = entry
+                try:
+                    kwargs[key] = hook(item, tp)
+                except ConversionError as exc:
+                    raise ConversionError(f"{cls.__name__}.{key}{_join(exc)}") from None
+            return cls(**kwargs, extra_fields=extra)
+
+        return structure_model
+
+
+def _join(exc: ConversionError) -> str:
+    text = str(exc)
+    return text if text.startswith(("[", ".")) else f": {text}"
+
+
+_CONVERTER = _Converter()
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Plain data from any backend -> model (or ``int``, ``bool``, ``str``, ``list[Model]``)."""
+    try:
+        return _CONVERTER.structure(data, cls)
+    except ConversionError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise ConversionError(f"cannot read {getattr(cls, '__name__', cls)}: {exc}") from None
+
+
+def unstructure(obj: Any) -> dict[str, Any]:
+    """Model -> plain dict with the API's keys, ``extra_fields`` merged back in."""
+    out: dict[str, Any] = {}
+    for field in attrs.fields(type(obj)):
+        if field.name == "extra_fields":
+            continue
+        out[field.name] = _unstructure_value(getattr(obj, field.name))
+    for key, value in getattr(obj, "extra_fields", {}).items():
+        out.setdefault(key, value)
+    return out
+
+
+__all__ = ["ConversionError", "models", "structure", "unstructure"]

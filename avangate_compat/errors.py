@@ -1,0 +1,113 @@
+"""One exception hierarchy for every backend.
+
+The same situation raises the same class whichever protocol answered: a missing lead is a
+:class:`NotFoundError` over SOAP, JSON-RPC and REST alike. Backends only report a server's
+``code`` and ``message``; :func:`api_error` picks the class, in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+
+class AvangateError(Exception):
+    """Base class of everything this library raises."""
+
+
+class ConfigurationError(AvangateError, ValueError):
+    """The client configuration is incomplete or inconsistent."""
+
+
+class ValidationError(AvangateError, ValueError):
+    """An argument was rejected before any network I/O."""
+
+    def __init__(self, operation: str, message: str) -> None:
+        super().__init__(f"{operation}: {message}")
+        self.operation = operation
+        self.message = message
+
+
+class TransportError(AvangateError):
+    """The server could not be reached, timed out, or answered outside the protocol."""
+
+    def __init__(self, operation: str, backend: str, message: str,
+                 http_status: Optional[int] = None) -> None:
+        status = f" (HTTP {http_status})" if http_status is not None else ""
+        super().__init__(f"{operation} over {backend}: {message}{status}")
+        self.operation = operation
+        self.backend = backend
+        self.message = message
+        self.http_status = http_status
+
+
+class APIError(AvangateError):
+    """The server understood the call and refused it."""
+
+    def __init__(self, operation: str, backend: str, code: Optional[str], message: str,
+                 http_status: Optional[int] = None) -> None:
+        super().__init__(f"{operation} over {backend} failed: [{code}] {message}")
+        self.operation = operation
+        self.backend = backend
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+
+
+class AuthenticationError(APIError):
+    """Login or the REST signature was refused: wrong merchant code, key, algorithm or clock."""
+
+
+class SessionError(APIError):
+    """The sessionID is unknown or expired; the client logs in again once by itself."""
+
+
+class NotFoundError(APIError):
+    """The object named in the call does not exist."""
+
+
+class InvalidRequestError(APIError):
+    """The server refused the arguments (for example an update the API does not allow)."""
+
+
+# Server error codes (SOAP faultcode, JSON-RPC data.error_code, REST error_code) by class.
+# The 6.0 codes are only partly documented (api-facts.md); unknown codes stay plain APIError.
+_CODES: dict[str, type[APIError]] = {
+    "AUTHENTICATION_ERROR": AuthenticationError,
+    "AUTHENTICATION_FAILED": AuthenticationError,
+    "INVALID_HASH": AuthenticationError,
+    "FORBIDDEN": SessionError,
+    "INVALID_SESSION": SessionError,
+    "SESSION_EXPIRED": SessionError,
+    "NOT_FOUND": NotFoundError,
+    "LEAD_NOT_FOUND": NotFoundError,
+    "PRODUCT_NOT_FOUND": NotFoundError,
+    "INVALID_PRODUCT": InvalidRequestError,
+    "PRODUCT_ERROR": InvalidRequestError,
+    "INVALID_LEAD": InvalidRequestError,
+    "LEAD_ERROR": InvalidRequestError,
+    "INVALID_PARAMETERS": InvalidRequestError,
+    "ORDER_PRODUCT_CODE_INVALID": InvalidRequestError,
+}
+# Numeric JSON-RPC codes of the older Avangate API (api-facts.md, "Session").
+_NUMERIC: dict[str, type[APIError]] = {
+    "10000": SessionError, "10001": SessionError, "10002": SessionError,
+    "-32602": InvalidRequestError,
+}
+_STATUS: dict[int, type[APIError]] = {
+    401: AuthenticationError, 403: AuthenticationError, 404: NotFoundError,
+    400: InvalidRequestError, 422: InvalidRequestError,
+}
+
+
+def api_error(operation: str, backend: str, code: Optional[str], message: str,
+              http_status: Optional[int] = None) -> APIError:
+    """Build the right :class:`APIError` subclass for a server refusal."""
+    bare = code.rsplit(":", 1)[-1].strip() if code else None
+    cls = _CODES.get(bare or "") or _NUMERIC.get(bare or "")
+    if cls is None and http_status is not None:
+        cls = _STATUS.get(http_status)
+    if cls is None and bare and bare.endswith("_NOT_FOUND"):
+        cls = NotFoundError
+    if operation == "login" and cls in (None, SessionError):
+        cls = AuthenticationError  # a refused login is never a stale session
+    return (cls or APIError)(operation, backend, bare, message, http_status)

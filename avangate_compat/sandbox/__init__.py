@@ -1,0 +1,136 @@
+"""The embedded 2Checkout sandbox: one threaded HTTP server on loopback speaking SOAP, JSON-RPC
+and REST over one state store, as stripe-mock and moto do for their APIs.
+
+    with Sandbox() as sandbox:
+        client = Client(backend="soap", base_url=sandbox.url, **sandbox.credentials)
+
+It must not import the client's backends or converter: a bug shared by both would pass every test.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import threading
+import urllib.request
+from typing import Any, Optional
+
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
+
+from .app import SandboxApp
+from .service import Service
+from .store import Store
+
+DEMO_MERCHANT_CODE = "SANDBOXMERCHANT"
+DEMO_SECRET_KEY = "sandbox-secret-key-not-a-real-one"  # noqa: S105 - public demo value
+
+
+def _check_loopback(host: str) -> None:
+    if host == "localhost":
+        return
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return
+    except ValueError:
+        pass
+    raise ValueError(f"the sandbox serves loopback addresses only, not {host!r}")
+
+
+class Sandbox:
+    """Start and stop the sandbox in-process; a context manager and the base of the fixtures."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0,
+                 merchant_code: str = DEMO_MERCHANT_CODE, secret_key: str = DEMO_SECRET_KEY,
+                 session_ttl: float = 600.0, db: Optional[str] = None,
+                 max_skew: float = 600.0) -> None:
+        _check_loopback(host)
+        self.host = host
+        self.requested_port = port
+        self.merchant_code = merchant_code
+        self.secret_key = secret_key
+        self.service = Service(Store(db), merchant_code, secret_key, session_ttl, max_skew)
+        self._server: Optional[BaseWSGIServer] = None
+        self._thread: Optional[threading.Thread] = None
+
+    def __repr__(self) -> str:
+        return f"<Sandbox {self.url if self._server else 'stopped'}>"
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the sandbox is not running")
+        return int(self._server.effective_port)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        return {"merchant_code": self.merchant_code, "secret_key": self.secret_key}
+
+    def start(self, threads: int = 16) -> Sandbox:
+        """Serve on a thread of this process; waitress keeps connections alive (HTTP/1.1),
+        so the connection counter shows whether clients reuse them."""
+        stats = self.service.stats
+
+        class CountingChannel(HTTPChannel):  # type: ignore[misc]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                with stats.lock:
+                    stats.connections += 1
+
+        server = create_server(SandboxApp(self.service), host=self.host,
+                               port=self.requested_port, threads=threads,
+                               ident="avangate-compat-sandbox", asyncore_loop_timeout=0.2,
+                               max_request_body_size=16 * 1024 * 1024, expose_tracebacks=False)
+        server.channel_class = CountingChannel
+        self._server = server
+        self._thread = threading.Thread(target=server.run, name="avangate-sandbox",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            for channel in list(server._map.values()):  # open keep-alive connections too
+                if channel is not server:
+                    channel.handle_close()
+            server.close()
+            server.task_dispatcher.shutdown()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def close(self) -> None:
+        self.stop()
+        self.service.store.close()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the control API, over HTTP like any other client would use it -------------------------
+
+    def control(self, method: str, action: str, body: Any = None) -> Any:
+        """Call ``/_sandbox/<action>`` and return its JSON answer."""
+        return control(self.url, method, action, body)
+
+
+def control(base_url: str, method: str, action: str, body: Any = None) -> Any:
+    """Call the control API of a sandbox at ``base_url`` (in this process or another)."""
+    if not base_url.startswith("http://"):
+        raise ValueError(f"the sandbox is served over http, not {base_url!r}")
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(  # noqa: S310 - http only, checked above
+        f"{base_url.rstrip('/')}/_sandbox/{action}", data=data, method=method,
+        headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+        return json.loads(response.read())
+
+
+__all__ = ["DEMO_MERCHANT_CODE", "DEMO_SECRET_KEY", "Sandbox", "control"]

@@ -1,0 +1,186 @@
+"""The sandbox's starting state, from the seed documents' examples.
+
+The lead ``60E6C4B574`` is the ``getLead`` example of seed 003 field for field (nulls included);
+the products are the ones the examples name. Further leads, made deterministically, spread over
+countries, languages, types, sources, products and dates so search and pagination mean something.
+"""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+CONTACT = {
+    "FirstName": "Customer", "LastName": "2Checkout", "Phone": None, "Company": None,
+    "FiscalCode": "32423423", "Email": "customer@2checkout.com", "Address1": "Test Address",
+    "Address2": None, "City": "LA", "Zip": "12345", "CountryCode": "RO", "State": "CA",
+}
+
+SEED_LEAD: dict[str, Any] = {
+    "LeadCode": "60E6C4B574",
+    "GeneratedFrom": "API",
+    "CartId": "CartIdValue",
+    "Currency": "EUR",
+    "Language": "BG",
+    "ExternalReference": "REST_API_3CHECKOUT",
+    "MachineId": "123asd",
+    "LocalTime": "2019-11-05 16:48:28",
+    "Items": [{
+        "Code": "04C26C50F8", "Quantity": 2, "SKU": None, "Name": "softy", "Description": None,
+        "IsDynamic": False, "Tangible": False, "PurchaseType": "PRODUCT", "PriceOptions": None,
+        "RecurringOptions": {"CycleLength": None, "CycleUnit": None, "CycleAmount": None,
+                             "ContractLength": None, "ContractUnit": None},
+        "RenewalInformation": {"SubscriptionReference": None},
+        "MarketingCampaigns": {"Type": 23, "ParentCode": "m", "CampaignCode": 23},
+        "Price": {"Amount": Decimal("20"), "Type": "CUSTOM"},
+        "AdditionalFields": None,
+        "SubscriptionStartDate": "2019-11-05 16:48:28",
+    }],
+    "BillingDetails": dict(CONTACT),
+    "DeliveryDetails": dict(CONTACT),
+    "DeliveryInformation": {"ShippingMethod": {"Code": "sdfsd"}},
+    "PaymentDetails": {
+        "Type": "CC", "Currency": "EUR",
+        "PaymentMethod": {"RecurringEnabled": False, "CardPayment": {"InstallmentsNumber": 23}},
+        "CustomerIP": "1.2.3.4",
+    },
+    "Promotions": [""],
+}
+
+
+def _price(amount: str, currency: str, min_q: int = 1, max_q: int = 99999,
+           options: Any = None) -> dict[str, Any]:
+    return {"Amount": Decimal(amount), "Currency": currency, "MinQuantity": min_q,
+            "MaxQuantity": max_q, "OptionCodes": options or []}
+
+
+def _product(code: str, name: str, avangate_id: str, *, enabled: bool,
+             configurations: list[dict[str, Any]], subscription: bool) -> dict[str, Any]:
+    return {
+        "AvangateId": avangate_id, "ProductCode": code, "ProductType": "REGULAR",
+        "ProductName": name, "ProductVersion": "1.0", "GroupName": "General",
+        "ProductGroupCode": "544A2C3BA9", "TaxCategory": "78ce5d8d-2b7c-4f73-bd34-5c2c1cbd6b8b",
+        "ShippingClass": None, "GiftOption": False,
+        "ShortDescription": f"{name}, short description",
+        "LongDescription": f"{name}: everything a shopper should know.",
+        "SystemRequirements": "Any OS", "ProductCategory": "Software",
+        "Platforms": [{"IdPlatform": "23", "PlatformName": "Windows", "Category": "Desktop"}],
+        "ProductImages": [{"Default": True, "URL": f"https://example.invalid/{code}.png"}],
+        "TrialUrl": None, "TrialDescription": None, "Enabled": enabled,
+        "AdditionalFields": [],
+        "Translations": [{"Name": f"{name} (DE)", "Description": "Beschreibung",
+                          "LongDescription": None, "TrialUrl": None, "TrialDescription": None,
+                          "SystemRequirements": None, "Language": "de"}],
+        "PricingConfigurations": configurations, "Prices": [],
+        "BundleProducts": [], "Fulfillment": "BY_AVANGATE",
+        "GeneratesSubscription": subscription,
+        "SubscriptionInformation": {
+            "DeprecatedProducts": [], "BundleRenewalManagement": "GLOBAL",
+            "BillingCycle": 1 if subscription else None,
+            "BillingCycleUnits": "M" if subscription else None,
+            "IsOneTimeFee": not subscription,
+            "ContractPeriod": {"Action": "RESTART", "EmailsDuringContract": True,
+                               "IsUnlimited": True, "Period": None, "PeriodUnits": None},
+            "UsageBilling": 0, "GracePeriod": None,
+        },
+        "FulfillmentInformation": {
+            "IsStartAfterFulfillment": False, "IsElectronicCode": False,
+            "IsDownloadLink": True, "IsBackupMedia": False, "IsDownloadInsuranceService": False,
+            "IsInstantDeliveryThankYouPage": True, "IsDisplayInPartnersCPanel": False,
+            "ReturnMethod": {"Type": "none", "URL": None},
+        },
+        "ExternalReference": None, "PurchaseMultipleUnits": True, "Tangible": False,
+        "ReviewProductUrl": None, "ReviewAdditionalDetails": None,
+    }
+
+
+def products() -> list[dict[str, Any]]:
+    return [
+        _product("04C26C50F8", "softy", "4639321", enabled=True, subscription=False,
+                 configurations=[{
+                     "Name": "softy default", "Code": "54DCBC3DC8", "Default": True,
+                     "BillingCountries": [], "PricingSchema": "FLAT", "PriceType": "NET",
+                     "DefaultCurrency": "EUR",
+                     "Prices": {"Regular": [_price("20", "EUR"), _price("22.50", "USD")],
+                                "Renewal": []},
+                     "PriceOptions": [],
+                 }]),
+        _product("NewProdCodeAPI12345", "Subscription plan from API", "4717836", enabled=True,
+                 subscription=True, configurations=[{
+                     "Name": "Default", "Code": "5F2C0B8A1D", "Default": True,
+                     "BillingCountries": [], "PricingSchema": "DYNAMIC", "PriceType": "GROSS",
+                     "DefaultCurrency": "USD",
+                     "Prices": {
+                         "Regular": [
+                             _price("99.99", "USD", 1, 10,
+                                    [{"Code": "SUPPORT", "Options": ["basic", "premium"]}]),
+                             _price("89.99", "USD", 11, 99999),
+                         ],
+                         "Renewal": [_price("49.99", "USD")],
+                     },
+                     "PriceOptions": [{"Code": "SUPPORT", "Required": True}],
+                 }, {
+                     "Name": "Europe", "Code": "6A1E3C9B77", "Default": False,
+                     "BillingCountries": ["DE", "FR", "RO"], "PricingSchema": "FLAT",
+                     "PriceType": "NET", "DefaultCurrency": "EUR",
+                     "Prices": {"Regular": [_price("89.00", "EUR")],
+                                "Renewal": [_price("45.00", "EUR")]},
+                     "PriceOptions": [],
+                 }]),
+        _product("YourProductCode", "Your product", "4720001", enabled=False,
+                 subscription=False, configurations=[{
+                     "Name": "Default", "Code": "7B3D5F1A20", "Default": True,
+                     "BillingCountries": [], "PricingSchema": "FLAT", "PriceType": "NET",
+                     "DefaultCurrency": "USD",
+                     "Prices": {"Regular": [_price("9.95", "USD")], "Renewal": []},
+                     "PriceOptions": [],
+                 }]),
+    ]
+
+
+_COUNTRIES = [("RO", "ro"), ("US", "en"), ("DE", "de"), ("FR", "fr"), ("BG", "bg"),
+              ("GB", "en"), ("ES", "es")]
+_TYPES = ["New", "Used", "UsedSuccess", "Stopped", "NotStopped"]
+_SOURCES = ["API", "ShoppingCart", "ConvertPlus"]
+_PRODUCTS = [("04C26C50F8", "softy", "20"), ("NewProdCodeAPI12345", "Subscription plan", "99.99"),
+             ("YourProductCode", "Your product", "9.95")]
+
+
+def leads() -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(lead, metadata) pairs: the seed example first, then 41 generated ones."""
+    out = [(copy.deepcopy(SEED_LEAD),
+            {"Type": "New", "CreatedAt": "2019-11-05 16:48:28", "UpdatedAt": None})]
+    for n in range(41):
+        country, language = _COUNTRIES[n % len(_COUNTRIES)]
+        product_code, product_name, amount = _PRODUCTS[n % len(_PRODUCTS)]
+        code = f"{0xA11E000 + n * 7919:X}"[:10].rjust(10, "0")
+        contact = {**CONTACT, "FirstName": f"Shopper{n:02d}", "LastName": "Sandbox",
+                   "Email": f"shopper{n:02d}@example.com", "CountryCode": country,
+                   "City": "City", "State": None}
+        lead = {
+            "LeadCode": code, "GeneratedFrom": _SOURCES[n % len(_SOURCES)],
+            "CartId": f"cart-{n:03d}", "Currency": "EUR" if country != "US" else "USD",
+            "Language": language.upper(), "ExternalReference": f"SANDBOX-{n:03d}",
+            "MachineId": f"machine-{n:03d}",
+            "LocalTime": f"2024-{1 + n % 12:02d}-{1 + n % 28:02d} 10:{n % 60:02d}:00",
+            "Items": [{
+                "Code": product_code, "Quantity": 1 + n % 3, "SKU": None, "Name": product_name,
+                "Description": None, "IsDynamic": False, "Tangible": False,
+                "PurchaseType": "PRODUCT", "PriceOptions": None, "RecurringOptions": None,
+                "RenewalInformation": None, "MarketingCampaigns": None,
+                "Price": {"Amount": Decimal(amount), "Type": "CUSTOM"},
+                "AdditionalFields": None, "SubscriptionStartDate": None,
+            }],
+            "BillingDetails": contact,
+            "DeliveryDetails": None,
+            "DeliveryInformation": None,
+            "PaymentDetails": {"Type": "CC", "Currency": "EUR" if country != "US" else "USD",
+                               "PaymentMethod": None, "CustomerIP": f"10.0.0.{n + 1}"},
+            "Promotions": [],
+        }
+        meta = {"Type": _TYPES[n % len(_TYPES)],
+                "CreatedAt": f"2024-{1 + n % 12:02d}-{1 + n % 28:02d} 10:00:00",
+                "UpdatedAt": None}
+        out.append((lead, meta))
+    return out

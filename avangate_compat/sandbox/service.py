@@ -1,0 +1,364 @@
+"""What the sandbox does, whatever protocol asked: auth, sessions, leads, products, rules.
+
+Written from the documentation, not from the client: it has its own hash check, its own types
+(``schema``) and its own rules, and imports nothing from the client's backends or converter.
+"""
+
+from __future__ import annotations
+
+import calendar
+import collections
+import copy
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any, Callable, Optional
+
+import attrs
+
+from . import seed
+from .schema import Invalid, canonical
+from .store import Store
+
+ALGORITHMS: dict[Optional[str], Callable[..., Any]] = {
+    None: hashlib.md5, "md5": hashlib.md5, "sha256": hashlib.sha256,
+    "sha3-256": hashlib.sha3_256,
+}
+LEAD_TYPES = ("New", "Used", "UsedSuccess", "Stopped", "NotStopped")
+
+
+class Fault(Exception):
+    """A refusal, rendered by each protocol in its own documented shape."""
+
+    def __init__(self, code: str, message: str, status: int = 400, rpc_code: int = 0) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.rpc_code = rpc_code or {401: 10000, 404: 404, 500: -32603}.get(status, -32602)
+
+
+def not_found(what: str, code: str) -> Fault:
+    return Fault(f"{what.upper()}_NOT_FOUND", f"{what} {code!r} does not exist", 404)
+
+
+def invalid(message: str) -> Fault:
+    return Fault("INVALID_PARAMETERS", message, 400, -32602)
+
+
+class Clock:
+    """Wall time plus an offset the control API can advance (session expiry without sleeping)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    def stamp(self) -> str:
+        return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(self.now()))
+
+
+@attrs.define
+class Stats:
+    logins: int = 0
+    failed_logins: int = 0
+    connections: int = 0
+    requests: collections.Counter[str] = attrs.Factory(collections.Counter)
+    lock: threading.Lock = attrs.field(factory=threading.Lock, repr=False, eq=False)
+
+    def count(self, key: str) -> None:
+        with self.lock:
+            self.requests[key] += 1
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {"logins": self.logins, "failed_logins": self.failed_logins,
+                    "connections": self.connections, "requests": dict(self.requests)}
+
+    def reset(self) -> None:
+        with self.lock:
+            self.logins = self.failed_logins = self.connections = 0
+            self.requests.clear()
+
+
+class Service:
+    def __init__(self, store: Store, merchant_code: str, secret_key: str,
+                 session_ttl: float = 600.0, max_skew: float = 600.0) -> None:
+        self.store = store
+        self.merchant_code = merchant_code
+        self._secret = secret_key.encode("utf-8")
+        self.session_ttl = session_ttl
+        self.max_skew = max_skew
+        self.clock = Clock()
+        self.stats = Stats()
+        self._sessions: dict[str, float] = {}
+        self._lock = threading.Lock()
+        if store.count() == 0:
+            self.reset()
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Back to the seed state; sessions and the clock offset are cleared too."""
+        self.store.clear()
+        for product in seed.products():
+            self.store.put("product", product["ProductCode"], product)
+        for lead, meta in seed.leads():
+            self.store.put("lead", lead["LeadCode"], {"lead": lead, "meta": meta})
+        with self._lock:
+            self._sessions.clear()
+        self.clock.offset = 0.0
+
+    def seed(self, leads: list[Any], products: list[Any]) -> dict[str, int]:
+        for product in products:
+            value = self._typed(product, "Product")
+            if not value.get("ProductCode"):
+                raise invalid("every seeded product needs a ProductCode")
+            self.store.put("product", value["ProductCode"], value)
+        for lead in leads:
+            value = self._typed(lead, "Lead")
+            if not value.get("LeadCode"):
+                raise invalid("every seeded lead needs a LeadCode")
+            meta = {"Type": lead.get("Type", "New"),
+                    "CreatedAt": lead.get("CreatedAt", self.clock.stamp()), "UpdatedAt": None}
+            self.store.put("lead", value["LeadCode"], {"lead": value, "meta": meta})
+        return {"leads": len(leads), "products": len(products)}
+
+    def expire_sessions(self) -> int:
+        with self._lock:
+            count = len(self._sessions)
+            self._sessions.clear()
+        return count
+
+    @staticmethod
+    def _typed(value: Any, type_name: str) -> Any:
+        try:
+            return canonical(value, type_name)
+        except Invalid as exc:
+            raise invalid(str(exc)) from None
+
+    # -- authentication ------------------------------------------------------------------------
+
+    def _expected_hash(self, code: str, date: str, algo: Optional[str]) -> Optional[str]:
+        digest = ALGORITHMS.get(algo)
+        if digest is None:
+            return None
+        message = f"{len(code.encode())}{code}{len(date.encode())}{date}".encode()
+        return hmac.new(self._secret, message, digest).hexdigest()
+
+    def _check_signature(self, code: Any, date: Any, given: Any, algo: Any) -> None:
+        if not all(isinstance(v, str) for v in (code, date, given)) or \
+                not (algo is None or isinstance(algo, str)):
+            raise Fault("AUTHENTICATION_FAILED", "Invalid authentication parameters", 401)
+        if algo not in ALGORITHMS:
+            raise Fault("AUTHENTICATION_FAILED", f"Unsupported hash algorithm {algo!r}", 401)
+        expected = self._expected_hash(code, date, algo) or ""
+        if code != self.merchant_code or not hmac.compare_digest(expected, given.lower()):
+            raise Fault("AUTHENTICATION_FAILED", "Invalid hash provided", 401)
+        try:
+            when = calendar.timegm(time.strptime(date, "%Y-%m-%d %H:%M:%S"))
+        except ValueError:
+            raise Fault("AUTHENTICATION_FAILED", "Invalid date format", 401) from None
+        # skew is measured against real time: the control clock only ages sessions
+        if abs(time.time() - when) > self.max_skew:
+            raise Fault("AUTHENTICATION_FAILED", "Date is outside the allowed interval", 401)
+
+    def login(self, code: Any, date: Any, given: Any, algo: Any = None) -> str:
+        try:
+            self._check_signature(code, date, given, algo)
+        except Fault:
+            with self.stats.lock:
+                self.stats.failed_logins += 1
+            raise
+        session_id = secrets.token_hex(16)
+        with self._lock:
+            now = self.clock.now()
+            self._sessions = {k: v for k, v in self._sessions.items()
+                              if now - v <= self.session_ttl}
+            self._sessions[session_id] = now
+        with self.stats.lock:
+            self.stats.logins += 1
+        return session_id
+
+    def check_session(self, session_id: Any) -> None:
+        with self._lock:
+            started = self._sessions.get(session_id) if isinstance(session_id, str) else None
+            if started is None:
+                raise Fault("INVALID_SESSION", "Invalid or unknown session ID", 401, 10001)
+            if self.clock.now() - started > self.session_ttl:
+                del self._sessions[session_id]
+                raise Fault("SESSION_EXPIRED", "Session expired, please log in again", 401,
+                            10002)
+
+    def check_rest_header(self, header: Optional[str]) -> None:
+        fields = dict(re.findall(r'(\w+)="([^"]*)"', header or ""))
+        if not {"code", "date", "hash"} <= fields.keys():
+            raise Fault("AUTHENTICATION_ERROR", "Authentication needed for this resource", 401)
+        try:
+            self._check_signature(fields["code"], fields["date"], fields["hash"],
+                                  fields.get("algo"))
+        except Fault:
+            raise Fault("AUTHENTICATION_ERROR", "Authentication needed for this resource",
+                        401) from None
+
+    # -- leads ---------------------------------------------------------------------------------
+
+    def _lead_record(self, code: Any) -> dict[str, Any]:
+        if not isinstance(code, str) or not code:
+            raise invalid("LeadCode must be a non-empty string")
+        record = self.store.get("lead", code)
+        if record is None:
+            raise not_found("Lead", code)
+        return record  # type: ignore[no-any-return]
+
+    def getLead(self, code: Any) -> dict[str, Any]:
+        return self._lead_record(code)["lead"]  # type: ignore[no-any-return]
+
+    def searchLeads(self, options: Any) -> dict[str, Any]:
+        opts = self._typed(options or {}, "LeadSearchOptions")
+        page = opts.get("Page") or 1
+        limit = opts.get("Limit") or 10
+        if page < 1 or not 1 <= limit <= 200:
+            raise invalid("Page must be >= 1 and Limit between 1 and 200")
+        for key in ("StartDate", "EndDate"):
+            if opts.get(key) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", opts[key]):
+                raise invalid(f"{key} must be YYYY-MM-DD")
+        if opts.get("Type") and opts["Type"] not in LEAD_TYPES:
+            raise invalid(f"Type must be one of {', '.join(LEAD_TYPES)}")
+        matches = [r["lead"] for r in self.store.all("lead") if _matches(r, opts)]
+        start = (page - 1) * limit
+        return {"Items": matches[start:start + limit],
+                "Pagination": {"Page": page, "Limit": limit, "Count": len(matches)}}
+
+    def _check_lead(self, lead: dict[str, Any]) -> list[dict[str, str]]:
+        if not lead.get("Currency"):
+            raise invalid("Currency is required")
+        if not lead.get("Items"):
+            raise invalid("Items is required")
+        if not lead.get("BillingDetails"):
+            raise invalid("BillingDetails is required")
+        return [{"Code": "INVALID_PRODUCT", "Description": f"Product {item.get('Code')!r} "
+                                                          "does not exist"}
+                for item in lead["Items"]
+                if self.store.get("product", str(item.get("Code"))) is None]
+
+    def addLead(self, lead: Any) -> dict[str, Any]:
+        value = self._typed(lead, "Lead")
+        errors = self._check_lead(value)
+        if errors:
+            return {"LeadCode": None, "CreatedAt": None, "Errors": errors}
+        code = value.get("LeadCode") or secrets.token_hex(5).upper()
+        if self.store.get("lead", code) is not None:
+            return {"LeadCode": None, "CreatedAt": None,
+                    "Errors": [{"Code": "DUPLICATE_LEAD", "Description": f"{code} exists"}]}
+        value["LeadCode"] = code
+        created = self.clock.stamp()
+        self.store.put("lead", code, {"lead": value, "meta": {
+            "Type": "New", "CreatedAt": created, "UpdatedAt": None}})
+        return {"LeadCode": code, "CreatedAt": created, "Errors": []}
+
+    def updateLead(self, code: Any, lead: Any) -> dict[str, Any]:
+        record = self._lead_record(code)
+        value = self._typed(lead, "Lead")
+        errors = self._check_lead(value)
+        if errors:
+            return {"LeadCode": None, "CreatedAt": None, "UpdatedAt": None, "Errors": errors}
+        value["LeadCode"] = code  # documented: everything else is overwritten
+        record["lead"] = value
+        record["meta"]["UpdatedAt"] = self.clock.stamp()
+        self.store.put("lead", code, record)
+        return {"LeadCode": code, "CreatedAt": record["meta"]["CreatedAt"],
+                "UpdatedAt": record["meta"]["UpdatedAt"], "Errors": []}
+
+    def markLeads(self, entries: Any) -> dict[str, Any]:
+        marks = self._typed(entries, "MarkLead[]")
+        if not marks:
+            raise invalid("at least one lead must be given")
+        done, errors = 0, []
+        for mark in marks:
+            record = self.store.get("lead", mark.get("LeadCode") or "")
+            if record is None:
+                errors.append({"Code": "LEAD_NOT_FOUND",
+                               "Description": f"Lead {mark.get('LeadCode')!r} does not exist"})
+                continue
+            if mark.get("Used"):
+                record["meta"]["Type"] = "Used"
+            elif mark.get("StopFollowups"):
+                record["meta"]["Type"] = "Stopped"
+            record["meta"]["UpdatedAt"] = self.clock.stamp()
+            self.store.put("lead", mark["LeadCode"], record)
+            done += 1
+        return {"Response": f"{done} leads have been marked successfully", "Errors": errors}
+
+    # -- products ------------------------------------------------------------------------------
+
+    def getProductByCode(self, code: Any) -> dict[str, Any]:
+        if not isinstance(code, str) or not code:
+            raise invalid("ProductCode must be a non-empty string")
+        product = self.store.get("product", code)
+        if product is None:
+            raise not_found("Product", code)
+        return product  # type: ignore[no-any-return]
+
+    def updateProduct(self, product: Any) -> bool:
+        """Documented rules: AvangateId and ProductType are fixed; a pricing configuration's
+        Code cannot change, nor its PricingSchema between DYNAMIC and FLAT."""
+        value = self._typed(product, "Product")
+        current = self.getProductByCode(value.get("ProductCode"))
+        for field in ("AvangateId", "ProductType"):
+            if value.get(field) is not None and value[field] != current.get(field):
+                raise Fault("PRODUCT_ERROR", f"{field} cannot be changed")
+        existing = {c["Code"]: c for c in current.get("PricingConfigurations") or []}
+        for config in value.get("PricingConfigurations") or []:
+            code = config.get("Code")
+            if code is None:
+                config["Code"] = secrets.token_hex(5).upper()  # a new configuration
+                continue
+            if code not in existing:
+                raise Fault("PRODUCT_ERROR", f"Pricing configuration code {code!r} does not "
+                                             "exist: codes cannot be changed")
+            old_schema = existing[code].get("PricingSchema")
+            if config.get("PricingSchema") not in (None, old_schema):
+                raise Fault("PRODUCT_ERROR", f"PricingSchema of {code!r} cannot change from "
+                                             f"{old_schema} to {config['PricingSchema']}")
+            for kind in ("Regular", "Renewal"):
+                prices = (config.get("Prices") or {}).get(kind)
+                if prices:  # Amount -1 deletes a price
+                    config["Prices"][kind] = [p for p in prices if p.get("Amount") != -1]
+        merged = copy.deepcopy(current)
+        merged.update(value)
+        merged["AvangateId"], merged["ProductType"] = current.get("AvangateId"), \
+            current.get("ProductType")
+        self.store.put("product", merged["ProductCode"], merged)
+        return True
+
+    def setProductStatus(self, code: Any, status: Any) -> bool:
+        if not isinstance(status, bool):
+            raise invalid("Status must be a boolean")
+        product = self.getProductByCode(code)
+        product["Enabled"] = status
+        self.store.put("product", code, product)
+        return True
+
+
+def _matches(record: Mapping[str, Any], opts: Mapping[str, Any]) -> bool:
+    lead, meta = record["lead"], record["meta"]
+    created = (meta.get("CreatedAt") or "")[:10]
+    billing = lead.get("BillingDetails") or {}
+    checks: list[tuple[str, Callable[[Any], bool]]] = [
+        ("LeadCode", lambda v: lead.get("LeadCode") in v),
+        ("Email", lambda v: (billing.get("Email") or "").lower() == v.lower()),
+        ("Type", lambda v: meta.get("Type") == v),
+        ("StartDate", lambda v: created >= v),
+        ("EndDate", lambda v: created <= v),
+        ("ProductCode", lambda v: any(i.get("Code") in v for i in lead.get("Items") or [])),
+        ("Language", lambda v: (lead.get("Language") or "").lower() == v.lower()),
+        ("Country", lambda v: (billing.get("CountryCode") or "").lower() == v.lower()),
+        ("GeneratedFrom", lambda v: (lead.get("GeneratedFrom") or "").lower() == v.lower()),
+    ]
+    return all(check(opts[key]) for key, check in checks if opts.get(key))

@@ -1,0 +1,136 @@
+"""SOAP 1.1 rpc/encoded for the sandbox: read requests and write answers per the shipped WSDL.
+
+Requests are read by position and declared type, with or without ``xsi:type`` (zeep sends none,
+PHP's SoapClient sends them), multiref ``href`` resolved. Answers carry ``xsi:type`` and SOAP-ENC
+``arrayType`` as PHP's SoapServer wrote them, and refusals are SOAP Faults whose ``faultcode`` is
+the error code string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Optional
+
+from lxml import etree
+
+from .schema import SCALARS, Invalid, canonical, load
+from .service import Fault
+
+ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+ENC = "http://schemas.xmlsoap.org/soap/encoding/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XSD = "http://www.w3.org/2001/XMLSchema"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True,
+                          remove_pis=True, huge_tree=False)
+
+
+def _local(tag: Any) -> str:
+    return str(tag).rsplit("}", 1)[-1]
+
+
+def read_request(body: bytes) -> tuple[str, list[Any]]:
+    """(operation, positional parameters) of a SOAP request; Fault when it is not one."""
+    try:
+        root = etree.fromstring(body, parser=_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise Fault("PARSE_ERROR", f"Malformed XML: {exc}", 400) from None
+    body_el = root.find(f"{{{ENV}}}Body") if root.tag == f"{{{ENV}}}Envelope" else None
+    call = None if body_el is None else next(body_el.iterchildren(tag=etree.Element), None)
+    if call is None:
+        raise Fault("INVALID_REQUEST", "Not a SOAP 1.1 request: no Envelope/Body/operation", 400)
+    name = _local(call.tag)
+    declared = load().operations.get(name)
+    if declared is None:
+        raise Fault("METHOD_NOT_FOUND", f"Unknown operation {name!r}", 400, -32601)
+    params = declared[0]
+    args = list(call.iterchildren(tag=etree.Element))
+    optional = 1 if name == "login" else 0  # md5 logins send no algo
+    if not len(params) - optional <= len(args) <= len(params):
+        raise Fault("INVALID_PARAMETERS", f"{name} takes {len(params)} parameters, "
+                                          f"got {len(args)}", 400)
+    ids = {e.get("id"): e for e in root.iter(tag=etree.Element) if e.get("id")}
+    try:
+        return name, [_read(arg, type_name, ids, part, 0)
+                      for arg, (part, type_name) in zip(args, params)]
+    except Invalid as exc:
+        raise Fault("INVALID_PARAMETERS", str(exc), 400) from None
+
+
+def _read(element: Any, type_name: str, ids: Mapping[Optional[str], Any], path: str,
+          depth: int) -> Any:
+    if depth > 32:
+        raise Invalid(f"{path}: nested too deeply")
+    href = element.get("href")
+    if href is not None:
+        element = ids.get(href.lstrip("#"))
+        if element is None:
+            raise Invalid(f"{path}: dangling reference {href!r}")
+    if element.get(f"{{{XSI}}}nil") in ("true", "1"):
+        return None
+    if type_name.endswith("[]"):
+        return [_read(c, type_name[:-2], ids, f"{path}[{i}]", depth + 1)
+                for i, c in enumerate(element.iterchildren(tag=etree.Element))]
+    if type_name in SCALARS:
+        if len(element):
+            raise Invalid(f"{path}: expected a {type_name}, got an element")
+        return canonical(element.text or "", type_name, path)
+    fields = dict(load().types[type_name])
+    return {_local(c.tag): _read(c, fields[_local(c.tag)], ids, f"{path}.{_local(c.tag)}",
+                                 depth + 1)
+            for c in element.iterchildren(tag=etree.Element) if _local(c.tag) in fields}
+
+
+def _envelope() -> tuple[Any, Any]:
+    ns = load().namespace
+    root = etree.Element(f"{{{ENV}}}Envelope", nsmap={
+        "SOAP-ENV": ENV, "ns1": ns, "xsd": XSD, "xsi": XSI, "SOAP-ENC": ENC})
+    root.set(f"{{{ENV}}}encodingStyle", ENC)
+    return root, etree.SubElement(root, f"{{{ENV}}}Body")
+
+
+def write_answer(operation: str, value: Any) -> bytes:
+    _params, return_name, return_type = load().operations[operation]
+    root, body = _envelope()
+    wrapper = etree.SubElement(body, f"{{{load().namespace}}}{operation}Response")
+    _write(wrapper, return_name, value, return_type)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def write_fault(fault: Fault) -> bytes:
+    root, body = _envelope()
+    element = etree.SubElement(body, f"{{{ENV}}}Fault")
+    etree.SubElement(element, "faultcode").text = fault.code
+    etree.SubElement(element, "faultstring").text = fault.message
+    detail = etree.SubElement(element, "detail")
+    etree.SubElement(detail, "error_code").text = fault.code
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def _qname(type_name: str) -> str:
+    return f"xsd:{type_name}" if type_name in SCALARS else f"ns1:{type_name}"
+
+
+def _write(parent: Any, name: str, value: Any, type_name: str) -> None:
+    element = etree.SubElement(parent, name)
+    if value is None:
+        element.set(f"{{{XSI}}}nil", "true")
+        return
+    if type_name.endswith("[]"):
+        item = type_name[:-2]
+        element.set(f"{{{XSI}}}type", "SOAP-ENC:Array")
+        element.set(f"{{{ENC}}}arrayType", f"{_qname(item)}[{len(value)}]")
+        for entry in value:
+            _write(element, "item", entry, item)
+        return
+    element.set(f"{{{XSI}}}type", _qname(type_name))
+    if type_name in SCALARS:
+        if isinstance(value, bool):
+            element.text = "true" if value else "false"
+        elif isinstance(value, Decimal):
+            element.text = format(value, "f")
+        else:
+            element.text = str(value)
+        return
+    for field, field_type in load().types[type_name]:
+        _write(element, field, value.get(field), field_type)

@@ -1,0 +1,68 @@
+"""One state store behind all three protocols: SQLite, in memory or in a file.
+
+Objects are kept as JSON text in their canonical form (see ``schema.canonical``); ``Decimal``
+travels as a string and is typed again on the way out, so nothing is rounded through float.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from decimal import Decimal
+from typing import Any, Optional
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"$decimal": str(value)}
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def _hook(obj: dict[str, Any]) -> Any:
+    if list(obj) == ["$decimal"]:
+        return Decimal(obj["$decimal"])
+    return obj
+
+
+class Store:
+    """Leads and products by code, plus per-lead metadata the API does not show (type, dates)."""
+
+    def __init__(self, path: Optional[str] = None) -> None:
+        self._db = sqlite3.connect(path or ":memory:", check_same_thread=False,
+                                   isolation_level=None)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL" if path else "PRAGMA journal_mode=MEMORY")
+            self._db.execute("CREATE TABLE IF NOT EXISTS objects (kind TEXT NOT NULL, "
+                             "code TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, code))")
+
+    def get(self, kind: str, code: str) -> Optional[Any]:
+        with self._lock:
+            row = self._db.execute("SELECT body FROM objects WHERE kind=? AND code=?",
+                                   (kind, code)).fetchone()
+        return None if row is None else json.loads(row[0], object_hook=_hook)
+
+    def put(self, kind: str, code: str, value: Any) -> None:
+        body = json.dumps(value, default=_default)
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO objects (kind, code, body) VALUES (?,?,?)",
+                             (kind, code, body))
+
+    def all(self, kind: str) -> list[Any]:
+        with self._lock:
+            rows = self._db.execute("SELECT body FROM objects WHERE kind=? ORDER BY rowid",
+                                    (kind,)).fetchall()
+        return [json.loads(r[0], object_hook=_hook) for r in rows]
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM objects").fetchone()[0])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM objects")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,180 @@
+"""Argument checks that run before any network I/O and turn arguments into wire data.
+
+Each checker takes the operation name, the parameter name and the user's value, and returns
+plain data (dicts with API keys, strings, booleans) or raises :class:`ValidationError` with a
+message a user can act on.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from typing import Any, Callable
+
+from . import models
+from .convert import ConversionError, structure, unstructure
+from .errors import ValidationError
+
+Checker = Callable[[str, str, Any], Any]
+
+LEAD_TYPES = ("New", "Used", "UsedSuccess", "Stopped", "NotStopped")
+_TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def code(operation: str, name: str, value: Any) -> str:
+    """A non-empty identifier such as a LeadCode or ProductCode."""
+    if not isinstance(value, str):
+        raise ValidationError(operation, f"{name} must be a string, got {type(value).__name__}")
+    if not value.strip():
+        raise ValidationError(operation, f"{name} must not be empty")
+    if _CONTROL.search(value):
+        raise ValidationError(operation, f"{name} must not contain control characters")
+    return value
+
+
+def boolean(operation: str, name: str, value: Any) -> bool:
+    """A real ``bool``: ``"false"`` or ``0`` are refused, since PHP would read them differently."""
+    if not isinstance(value, bool):
+        raise ValidationError(operation, f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def _as_model(operation: str, name: str, value: Any, cls: type) -> Any:
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, Mapping):
+        try:
+            return structure(dict(value), cls)
+        except ConversionError as exc:
+            raise ValidationError(operation, f"{name}: {exc}") from None
+    raise ValidationError(operation, f"{name} must be a {cls.__name__} or a mapping, "
+                                     f"got {type(value).__name__}")
+
+
+def product(operation: str, name: str, value: Any) -> dict[str, Any]:
+    """A Product (model or mapping) that names its ProductCode."""
+    item = _as_model(operation, name, value, models.Product)
+    code(operation, f"{name}.ProductCode", item.ProductCode)
+    return unstructure(item)
+
+
+def lead(operation: str, name: str, value: Any) -> dict[str, Any]:
+    """A Lead with what addLead and updateLead require: Currency, Items, BillingDetails."""
+    item: models.Lead = _as_model(operation, name, value, models.Lead)
+    code(operation, f"{name}.Currency", item.Currency)
+    if not item.Items:
+        raise ValidationError(operation, f"{name}.Items must hold at least one item")
+    for index, entry in enumerate(item.Items):
+        code(operation, f"{name}.Items[{index}].Code", entry.Code)
+        if entry.Quantity is not None and entry.Quantity < 1:
+            raise ValidationError(operation, f"{name}.Items[{index}].Quantity must be >= 1")
+    if item.BillingDetails is None:
+        raise ValidationError(operation, f"{name}.BillingDetails is required")
+    if item.Language is not None:
+        language(operation, f"{name}.Language", item.Language)
+    if item.BillingDetails.CountryCode is not None:
+        country(operation, f"{name}.BillingDetails.CountryCode", item.BillingDetails.CountryCode)
+    return unstructure(item)
+
+
+def language(operation: str, name: str, value: Any) -> str:
+    """ISO 639-1: two letters (the API answers them upper case, as ``"BG"``)."""
+    if not isinstance(value, str) or not _TWO_LETTERS.fullmatch(value):
+        raise ValidationError(operation, f"{name} must be a two-letter ISO 639-1 code, "
+                                         f"got {value!r}")
+    return value
+
+
+def country(operation: str, name: str, value: Any) -> str:
+    """ISO 3166-1 alpha-2: two letters."""
+    if not isinstance(value, str) or not _TWO_LETTERS.fullmatch(value):
+        raise ValidationError(operation, f"{name} must be a two-letter ISO 3166 country code, "
+                                         f"got {value!r}")
+    return value
+
+
+def date(operation: str, name: str, value: Any) -> str:
+    """``YYYY-MM-DD``, a real calendar date; a ``datetime.date`` is accepted and formatted."""
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            datetime.date.fromisoformat(value)
+            return value
+        except ValueError:
+            pass
+    raise ValidationError(operation, f"{name} must be a date as YYYY-MM-DD, got {value!r}")
+
+
+def positive_int(operation: str, name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(operation, f"{name} must be a positive integer, got {value!r}")
+    return value
+
+
+def lead_type(operation: str, name: str, value: Any) -> str:
+    if value not in LEAD_TYPES:
+        raise ValidationError(operation, f"{name} must be one of {', '.join(LEAD_TYPES)}, "
+                                         f"got {value!r}")
+    return str(value)
+
+
+def codes(operation: str, name: str, value: Any) -> list[str]:
+    """One code or a list of codes; always sent as a list."""
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, (list, tuple)) or not values:
+        raise ValidationError(operation, f"{name} must be a code or a non-empty list of codes")
+    return [code(operation, f"{name}[{i}]", v) for i, v in enumerate(values)]
+
+
+def text(operation: str, name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(operation, f"{name} must be a non-empty string")
+    return value
+
+
+_SEARCH_FILTERS: dict[str, Checker] = {
+    "LeadCode": codes, "Email": text, "Type": lead_type, "StartDate": date, "EndDate": date,
+    "ProductCode": codes, "Language": language, "Country": country, "GeneratedFrom": text,
+    "Page": positive_int, "Limit": positive_int,
+}
+
+
+def search_filters(operation: str, name: str, value: Any) -> dict[str, Any]:
+    """The documented searchLeads filters; unknown ones are refused, not silently ignored."""
+    if not isinstance(value, Mapping):
+        raise ValidationError(operation, f"{name} must be a mapping of filters")
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if item is None:
+            continue
+        checker = _SEARCH_FILTERS.get(key)
+        if checker is None:
+            raise ValidationError(operation, f"unknown filter {key!r}; known: "
+                                             f"{', '.join(_SEARCH_FILTERS)}")
+        out[key] = checker(operation, key, item)
+    start, end = out.get("StartDate"), out.get("EndDate")
+    if start and end and start > end:
+        raise ValidationError(operation, f"StartDate {start} is after EndDate {end}")
+    return out
+
+
+def mark_leads(operation: str, name: str, value: Any) -> list[dict[str, Any]]:
+    """A non-empty list of MarkLead entries (model or mapping), each naming its LeadCode."""
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ValidationError(operation, f"{name} must be a non-empty list")
+    out = []
+    for index, entry in enumerate(value):
+        mark: models.MarkLead = _as_model(operation, f"{name}[{index}]", entry, models.MarkLead)
+        code(operation, f"{name}[{index}].LeadCode", mark.LeadCode)
+        for flag in ("Used", "StopFollowups"):
+            if getattr(mark, flag) is not None:
+                boolean(operation, f"{name}[{index}].{flag}", getattr(mark, flag))
+        if mark.Used is None and mark.StopFollowups is None:
+            raise ValidationError(operation, f"{name}[{index}] sets neither Used nor "
+                                             "StopFollowups")
+        out.append(unstructure(mark))
+    return out
+
