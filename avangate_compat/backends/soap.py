@@ -107,9 +107,10 @@ class SoapBackend:
         if len(args) > len(parts):
             raise TransportError(name, self.name, f"the WSDL declares {len(parts)} parameters, "
                                                   f"the call has {len(args)}")
-        padded = list(args) + [None] * (len(parts) - len(args))
         built = [self._build(value, element.type, f"{name}.{part}")
-                 for value, (part, element) in zip(padded, parts)]
+                 for value, (part, element) in zip(args, parts)]
+        # Parameters the call does not send (the legacy MD5 login has no algo) are left out.
+        built += [xsd.SkipValue] * (len(parts) - len(args))
         try:
             envelope = self._client.create_message(self._client.service, name, *built)
         except (zeep.exceptions.Error, TypeError, ValueError) as exc:

@@ -1,0 +1,132 @@
+"""``avangate-compat``: run the sandbox, or the demo of the facade on all three backends."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any, Callable, Optional
+
+import attrs
+
+from . import Client, models
+from .config import BACKENDS
+from .sandbox import DEMO_MERCHANT_CODE, DEMO_SECRET_KEY, Sandbox
+
+DEMO_LEAD = "60E6C4B574"
+DEMO_PRODUCT = "NewProdCodeAPI12345"
+STATUS_PRODUCT = "YourProductCode"
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="avangate-compat", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("sandbox", help="run the local 2Checkout sandbox")
+    serve.add_argument("--host", default="127.0.0.1", help="loopback address (default %(default)s)")
+    serve.add_argument("--port", type=int, default=8080,
+                       help="port, 0 picks a free one and prints it (default %(default)s)")
+    serve.add_argument("--merchant-code", default=DEMO_MERCHANT_CODE,
+                       help="merchant code logins must use (default %(default)s)")
+    serve.add_argument("--secret-key", default=DEMO_SECRET_KEY,
+                       help="secret key hashes are checked with (default: the demo key)")
+    serve.add_argument("--session-ttl", type=float, default=600.0,
+                       help="session lifetime in seconds (default %(default)s)")
+    serve.add_argument("--max-skew", type=float, default=600.0,
+                       help="allowed clock difference of login dates, seconds "
+                            "(default %(default)s)")
+    serve.add_argument("--db", default=None,
+                       help="SQLite file that keeps the state across restarts "
+                            "(default: in memory)")
+    commands.add_parser("demo", help="run the facade on all three backends against an "
+                                     "in-process sandbox and compare")
+    args = parser.parse_args(argv)
+    if args.command == "sandbox":
+        return _serve(args)
+    return demo()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        sandbox = Sandbox(args.host, args.port, args.merchant_code, args.secret_key,
+                          args.session_ttl, args.db, args.max_skew)
+    except ValueError as exc:
+        print(f"avangate-compat sandbox: {exc}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with sandbox:
+        print(f"sandbox listening on {sandbox.url} (port {sandbox.port})", flush=True)
+        print(f"  SOAP {sandbox.url}/soap/6.0/  JSON-RPC {sandbox.url}/rpc/6.0/  "
+              f"REST {sandbox.url}/rest/6.0/  control {sandbox.url}/_sandbox/", flush=True)
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+Row = tuple[str, Callable[[dict[str, Any]], Any]]
+ROWS: list[Row] = [
+    ("getLead .LeadCode", lambda r: r["lead"].LeadCode),
+    ("  .Items[0].Quantity", lambda r: r["lead"].Items[0].Quantity),
+    ("  .Items[0].Price.Amount", lambda r: r["lead"].Items[0].Price.Amount),
+    ("  .BillingDetails.Email", lambda r: r["lead"].BillingDetails.Email),
+    ("getProductByCode .ProductName", lambda r: r["product"].ProductName),
+    ("  .PricingConfigurations[0] Regular[0]",
+     lambda r: _price(r["product"].PricingConfigurations[0])),
+    ("updateProduct(ProductName=...)", lambda r: r["updated"]),
+    ("  read back .ProductName", lambda r: r["after_update"].ProductName),
+    ("setProductStatus(..., True)", lambda r: r["status"]),
+    ("  read back .Enabled", lambda r: r["after_status"].Enabled),
+    ("logins", lambda r: r["logins"]),
+]
+
+
+def _price(config: models.PricingConfiguration) -> str:
+    price = config.Prices.Regular[0] if config.Prices else None
+    return f"{price.Amount} {price.Currency}" if price else "-"
+
+
+def _run_backend(sandbox: Sandbox, backend: str) -> dict[str, Any]:
+    sandbox.service.reset()  # every backend starts from the same state
+    with Client(backend=backend, base_url=sandbox.url, **sandbox.credentials) as client:
+        result: dict[str, Any] = {"lead": client.getLead(DEMO_LEAD)}
+        product = client.getProductByCode(DEMO_PRODUCT)
+        result["product"] = product
+        # the documented read, change, write flow
+        result["updated"] = client.updateProduct(
+            attrs.evolve(product, ProductName="Edited_From_API_Again"))
+        result["after_update"] = client.getProductByCode(DEMO_PRODUCT)
+        result["status"] = client.setProductStatus(STATUS_PRODUCT, True)
+        result["after_status"] = client.getProductByCode(STATUS_PRODUCT)
+        result["logins"] = client.login_count
+    return result
+
+
+def demo() -> int:
+    with Sandbox() as sandbox:
+        print(f"sandbox on {sandbox.url} (merchant {sandbox.merchant_code})\n")
+        results = {backend: _run_backend(sandbox, backend) for backend in BACKENDS}
+    width = max(len(label) for label, _ in ROWS) + 2
+    print("".ljust(width) + "".join(b.ljust(24) for b in BACKENDS).rstrip())
+    for label, getter in ROWS:
+        cells = "".join(str(getter(results[b])).ljust(24) for b in BACKENDS)
+        print((label.ljust(width) + cells).rstrip())
+    keys = ("lead", "product", "updated", "after_update", "status", "after_status")
+    reference = results[BACKENDS[0]]
+    disagreements = [f"{key}: {backend} differs from {BACKENDS[0]}"
+                     for backend in BACKENDS[1:] for key in keys
+                     if results[backend][key] != reference[key]]
+    print()
+    if disagreements:
+        print("BACKENDS DISAGREE:\n  " + "\n  ".join(disagreements))
+        return 1
+    print(f"all {len(BACKENDS)} backends returned equal objects for every call "
+          "(REST signs each request instead of logging in)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

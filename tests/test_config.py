@@ -1,0 +1,100 @@
+"""Configuration: keyword arguments, environment, INI; defaults; secrets kept out of sight."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from avangate_compat import Client, Config, ConfigurationError
+
+
+def test_defaults_are_the_real_endpoints() -> None:
+    config = Config(merchant_code="M", secret_key="S")
+    assert config.soap_endpoint == "https://api.2checkout.com/soap/6.0/"
+    assert config.jsonrpc_endpoint == "https://api.2checkout.com/rpc/6.0/"
+    assert config.rest_endpoint == "https://api.2checkout.com/rest/6.0"
+    assert config.hash_algorithm == "sha256"
+    assert config.verify_tls is True
+    assert config.connect_timeout > 0 and config.read_timeout > 0
+
+
+def test_base_url_moves_every_endpoint_and_each_stays_overridable() -> None:
+    config = Config(merchant_code="M", secret_key="S", base_url="http://127.0.0.1:9000",
+                    soap_url="http://127.0.0.1:9001/custom/")
+    assert config.jsonrpc_endpoint == "http://127.0.0.1:9000/rpc/6.0/"
+    assert config.rest_endpoint == "http://127.0.0.1:9000/rest/6.0"
+    assert config.soap_endpoint == "http://127.0.0.1:9001/custom/"
+
+
+def test_secret_never_in_repr_or_str() -> None:
+    config = Config(merchant_code="M", secret_key="TOP-SECRET-VALUE")
+    assert "TOP-SECRET-VALUE" not in repr(config)
+    assert "TOP-SECRET-VALUE" not in str(config)
+    client = Client(config)
+    assert "TOP-SECRET-VALUE" not in repr(client)
+
+
+def test_from_env() -> None:
+    env = {"AVANGATE_BACKEND": "rest", "AVANGATE_MERCHANT_CODE": "M",
+           "AVANGATE_SECRET_KEY": "S", "AVANGATE_BASE_URL": "http://localhost:1",
+           "AVANGATE_READ_TIMEOUT": "2.5", "AVANGATE_HASH_ALGORITHM": "sha3-256",
+           "AVANGATE_MAX_RETRIES": "0", "OTHER": "ignored"}
+    config = Config.from_env(env)
+    assert (config.backend, config.merchant_code, config.read_timeout) == ("rest", "M", 2.5)
+    assert config.hash_algorithm == "sha3-256" and config.max_retries == 0
+
+
+def test_from_env_rejects_unknown_and_unreadable_settings() -> None:
+    with pytest.raises(ConfigurationError, match="unknown setting"):
+        Config.from_env({"AVANGATE_MERCHANT_CODE": "M", "AVANGATE_SECRET_KEY": "S",
+                         "AVANGATE_SECRT_KEY": "typo"})
+    with pytest.raises(ConfigurationError, match="read_timeout"):
+        Config.from_env({"AVANGATE_MERCHANT_CODE": "M", "AVANGATE_SECRET_KEY": "S",
+                         "AVANGATE_READ_TIMEOUT": "soon"})
+
+
+def test_from_ini(tmp_path: Path) -> None:
+    path = tmp_path / "avangate.ini"
+    path.write_text("[avangate]\nbackend = soap\nmerchant_code = M\nsecret_key = S%d\n"
+                    "allow_insecure_http = no\n[other]\nmerchant_code = X\n")
+    config = Config.from_ini(path)
+    assert (config.backend, config.merchant_code, config.secret_key) == ("soap", "M", "S%d")
+    assert Config.from_ini(path, "other", secret_key="K").merchant_code == "X"
+    with pytest.raises(ConfigurationError, match=r"no \[missing\] section"):
+        Config.from_ini(path, "missing")
+    with pytest.raises(ConfigurationError, match="cannot read"):
+        Config.from_ini(tmp_path / "absent.ini")
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"merchant_code": ""}, "merchant_code"),
+    ({"secret_key": "  "}, "secret_key"),
+    ({"backend": "xmlrpc"}, "backend"),
+    ({"hash_algorithm": "sha1"}, "hash_algorithm"),
+    ({"read_timeout": 0}, "read_timeout"),
+    ({"connect_timeout": None}, "connect_timeout"),
+    ({"session_margin": 700}, "session_margin"),
+    ({"base_url": "ftp://example.com"}, "base_url"),
+    ({"base_url": "http://api.2checkout.com"}, "plain http"),
+    ({"verify_tls": False}, "verify_tls"),
+    ({"max_retries": -1}, "max_retries"),
+])
+def test_invalid_settings_are_refused(settings: dict[str, object], message: str) -> None:
+    values: dict[str, object] = {"merchant_code": "M", "secret_key": "S", **settings}
+    with pytest.raises(ConfigurationError, match=message):
+        Config(**values)  # type: ignore[arg-type]
+
+
+def test_plain_http_allowed_on_loopback_or_when_asked() -> None:
+    Config(merchant_code="M", secret_key="S", base_url="http://127.0.0.1:8080")
+    Config(merchant_code="M", secret_key="S", base_url="http://[::1]:8080")
+    Config(merchant_code="M", secret_key="S", base_url="http://proxy.internal",
+           allow_insecure_http=True)
+
+
+def test_config_is_frozen() -> None:
+    import attrs
+    config = Config(merchant_code="M", secret_key="S")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        config.secret_key = "other"  # type: ignore[misc]

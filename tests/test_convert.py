@@ -1,0 +1,113 @@
+"""One converter for every backend: the seed example and each PHP-era quirk, normalized once."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from avangate_compat import models
+from avangate_compat.convert import ConversionError, structure, unstructure
+
+SEED = Path(__file__).parent / "data" / "getLead_seed_003.json"
+
+
+@pytest.fixture
+def seed_payload() -> dict:
+    return json.loads(SEED.read_text())
+
+
+def test_seed_getlead_example_converts(seed_payload: dict) -> None:
+    lead = structure(seed_payload, models.Lead)
+    item = lead.Items[0]
+    assert item.Quantity == 2 and isinstance(item.Quantity, int)
+    assert item.Price is not None and item.Price.Amount == Decimal("20")
+    assert isinstance(item.Price.Amount, Decimal)
+    assert item.MarketingCampaigns is not None and item.MarketingCampaigns.CampaignCode == 23
+    assert item.IsDynamic is False and item.SKU is None
+    assert item.PriceOptions == [] and item.AdditionalFields == []  # null lists read as empty
+    assert lead.BillingDetails is not None
+    assert lead.BillingDetails.Email == "customer@2checkout.com"
+    assert lead.PaymentDetails is not None and lead.PaymentDetails.PaymentMethod is not None
+    assert lead.PaymentDetails.PaymentMethod.CardPayment is not None
+    assert lead.PaymentDetails.PaymentMethod.CardPayment.InstallmentsNumber == 23
+    assert lead.Promotions == [""]
+    # Name and Description of an item are not in the OpenAPI schema but are in the example.
+    assert item.Name == "softy"
+
+
+def test_round_trip_keeps_everything(seed_payload: dict) -> None:
+    lead = structure(seed_payload, models.Lead)
+    assert structure(unstructure(lead), models.Lead) == lead
+
+
+def test_numbered_object_lists_and_wrapped_single_objects() -> None:
+    lead = structure({
+        "Items": {"1": {"Code": "B"}, "0": {"Code": "A", "Price": {"0": {"Amount": 9.5}}}},
+        "DeliveryDetails": {"0": {"City": "Sofia"}},
+        "PaymentDetails": [],
+        "Promotions": {"0": "P1", "1": "P2"},
+    }, models.Lead)
+    assert [i.Code for i in lead.Items] == ["A", "B"]
+    assert lead.Items[0].Price == models.LeadPrice(Amount=Decimal("9.5"))
+    assert lead.DeliveryDetails is not None and lead.DeliveryDetails.City == "Sofia"
+    assert lead.PaymentDetails is None
+    assert lead.Promotions == ["P1", "P2"]
+
+
+def test_single_object_where_a_list_is_declared_is_a_one_item_list() -> None:
+    # PHP (and SOAP literal) send a one-element array as the element itself.
+    product = structure({"PricingConfigurations": {"Code": "X", "BillingCountries": "RO"}},
+                        models.Product)
+    assert product.PricingConfigurations[0].Code == "X"
+    assert product.PricingConfigurations[0].BillingCountries == ["RO"]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("true", True), ("0", False), (1, True), ("False", False), (True, True)])
+def test_booleans(raw: object, expected: bool) -> None:
+    assert structure({"Enabled": raw}, models.Product).Enabled is expected
+
+
+def test_money_never_goes_through_binary_float() -> None:
+    price = structure({"Amount": 0.1}, models.ConfigurationPrice)
+    assert price.Amount == Decimal("0.1")
+    assert structure({"Amount": "19.99"}, models.ConfigurationPrice).Amount == Decimal("19.99")
+
+
+def test_empty_strings_for_numbers_and_objects_read_as_none() -> None:
+    item = structure({"Quantity": "", "Price": "", "Code": ""}, models.LeadItem)
+    assert (item.Quantity, item.Price, item.Code) == (None, None, "")
+
+
+def test_unknown_fields_are_kept_and_sent_back() -> None:
+    lead = structure({"LeadCode": "X", "NewServerField": {"a": 1},
+                      "Items": [{"Code": "P", "Gift": True}]}, models.Lead)
+    assert lead.extra_fields == {"NewServerField": {"a": 1}}
+    assert lead.Items[0].extra_fields == {"Gift": True}
+    back = unstructure(lead)
+    assert back["NewServerField"] == {"a": 1}
+    assert back["Items"][0]["Gift"] is True
+
+
+@pytest.mark.parametrize(("payload", "where"), [
+    ({"Items": [{"Quantity": "two"}]}, r"Lead.Items\[0\]: LeadItem.Quantity"),
+    ({"Items": [{"Price": {"Amount": "a lot"}}]}, r"LeadPrice.Amount"),
+    ({"BillingDetails": "Customer"}, r"BillingDetails"),
+    ({"Items": [{"IsDynamic": "maybe"}]}, r"IsDynamic"),
+    ({"Items": [{"Quantity": "2.5"}]}, r"Quantity"),
+    ({"DeliveryDetails": {"0": {"City": "A"}, "1": {"City": "B"}}}, r"one object"),
+])
+def test_unreadable_values_raise_with_their_path(payload: dict, where: str) -> None:
+    with pytest.raises(ConversionError, match=where):
+        structure(payload, models.Lead)
+
+
+def test_models_use_api_names_and_compare_by_value() -> None:
+    a = models.Product(ProductCode="P", Enabled=True)
+    b = models.Product(ProductCode="P", Enabled=True)
+    assert a == b and unstructure(a)["ProductCode"] == "P"
+    b.Enabled = False
+    assert a != b
