@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 import threading
@@ -60,10 +61,8 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"sandbox listening on {sandbox.url} (port {sandbox.port})", flush=True)
         print(f"  SOAP {sandbox.url}/soap/6.0/  JSON-RPC {sandbox.url}/rpc/6.0/  "
               f"REST {sandbox.url}/rest/6.0/  control {sandbox.url}/_sandbox/", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 

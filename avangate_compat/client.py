@@ -40,7 +40,7 @@ class Client:
     client between threads and they share its session and connection pool.
     """
 
-    def __init__(self, config: Optional[Config] = None, **settings: Any) -> None:
+    def __init__(self, config: Optional[Config] = None, /, **settings: Any) -> None:
         if config is not None and settings:
             config = Config(**{**_fields_of(config), **settings})
         self.config = config if config is not None else Config(**settings)

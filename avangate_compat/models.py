@@ -13,78 +13,71 @@ from typing import Any, Optional
 
 import attrs
 
-model = attrs.define(kw_only=True)
-
-
-def _extra() -> Any:
-    return attrs.field(factory=dict, repr=False)
-
-
 # ---------------------------------------------------------------------------------- leads
 
 
-@model
+@attrs.define(kw_only=True)
 class PriceOptionsOption:
     Name: Optional[str] = None
     Value: Optional[str] = None
     Surcharge: Optional[Decimal] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class LeadPriceOptions:
     Name: Optional[str] = None
     Options: list[PriceOptionsOption] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class RecurringOptions:
     CycleLength: Optional[int] = None
     CycleUnit: Optional[str] = None
     CycleAmount: Optional[int] = None
     ContractLength: Optional[int] = None
     ContractUnit: Optional[str] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class RenewalInformation:
     SubscriptionReference: Optional[str] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class MarketingCampaigns:
     Type: Optional[int] = None
     ParentCode: Optional[str] = None
     CampaignCode: Optional[int] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class LeadPrice:
     Amount: Optional[Decimal] = None
     Type: Optional[str] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class AdditionalField:
     Code: Optional[str] = None
     Text: Optional[str] = None
     Value: Optional[str] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class LeadTrial:
     Period: Optional[int] = None
     Price: Optional[Decimal] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class LeadItem:
     Code: Optional[str] = None
     Quantity: Optional[int] = None
@@ -102,10 +95,10 @@ class LeadItem:
     AdditionalFields: list[AdditionalField] = attrs.Factory(list)
     SubscriptionStartDate: Optional[str] = None
     Trial: Optional[LeadTrial] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class _Contact:
     FirstName: Optional[str] = None
     LastName: Optional[str] = None
@@ -119,55 +112,55 @@ class _Contact:
     Zip: Optional[str] = None
     CountryCode: Optional[str] = None
     State: Optional[str] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class BillingDetails(_Contact):
     pass
 
 
-@model
+@attrs.define(kw_only=True)
 class DeliveryDetails(_Contact):
     pass
 
 
-@model
+@attrs.define(kw_only=True)
 class ShippingMethod:
     Code: Optional[str] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class DeliveryInformation:
     ShippingMethod: Optional[ShippingMethod] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class CardPayment:
     InstallmentsNumber: Optional[int] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class PaymentMethod:
     RecurringEnabled: Optional[bool] = None
     CardPayment: Optional[CardPayment] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class PaymentDetails:
     Type: Optional[str] = None
     Currency: Optional[str] = None
     PaymentMethod: Optional[PaymentMethod] = None
     CustomerIP: Optional[str] = None
     RecurringEnabled: Optional[bool] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class Lead:
     """A lead (abandoned or API-created cart), as ``getLead`` returns it."""
 
@@ -188,34 +181,34 @@ class Lead:
     DeliveryInformation: Optional[DeliveryInformation] = None
     PaymentDetails: Optional[PaymentDetails] = None
     Promotions: list[str] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class LeadError:
     Code: Optional[str] = None
     Description: Optional[str] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class Pagination:
     Page: Optional[int] = None
     Limit: Optional[int] = None
     Count: Optional[int] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class LeadSearchResult:
     """One page of ``searchLeads``: the leads and where the page stands."""
 
     Items: list[Lead] = attrs.Factory(list)
     Pagination: Optional[Pagination] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class LeadResponse:
     """What ``addLead`` and ``updateLead`` answer."""
 
@@ -223,37 +216,37 @@ class LeadResponse:
     CreatedAt: Optional[str] = None
     UpdatedAt: Optional[str] = None
     Errors: list[LeadError] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class MarkLead:
     """One entry of ``markLeads``: mark a lead used and/or stop its follow-up emails."""
 
     LeadCode: Optional[str] = None
     Used: Optional[bool] = None
     StopFollowups: Optional[bool] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class MarkLeadsResponse:
     Response: Optional[str] = None
     Errors: list[LeadError] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 # ------------------------------------------------------------------------------- products
 
 
-@model
+@attrs.define(kw_only=True)
 class OptionCode:
     Code: Optional[str] = None
     Options: list[str] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class ConfigurationPrice:
     """A regular or renewal price; ``Amount`` of ``-1`` deletes it on update."""
 
@@ -262,26 +255,26 @@ class ConfigurationPrice:
     MinQuantity: Optional[int] = None
     MaxQuantity: Optional[int] = None
     OptionCodes: list[OptionCode] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class PricingConfigurationPrices:
     Regular: list[ConfigurationPrice] = attrs.Factory(list)
     Renewal: list[ConfigurationPrice] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class PriceOptionAssignment:
     """A price options group assigned to a pricing configuration."""
 
     Code: Optional[str] = None
     Required: Optional[bool] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class PricingConfiguration:
     """``Code`` is read-only; ``PricingSchema`` (DYNAMIC or FLAT) cannot change on update."""
 
@@ -294,25 +287,25 @@ class PricingConfiguration:
     DefaultCurrency: Optional[str] = None
     Prices: Optional[PricingConfigurationPrices] = None
     PriceOptions: list[PriceOptionAssignment] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class Platform:
     IdPlatform: Optional[str] = None
     PlatformName: Optional[str] = None
     Category: Optional[str] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class ProductImage:
     Default: Optional[bool] = None
     URL: Optional[str] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class ProductTranslation:
     Name: Optional[str] = None
     Description: Optional[str] = None
@@ -321,36 +314,36 @@ class ProductTranslation:
     TrialDescription: Optional[str] = None
     SystemRequirements: Optional[str] = None
     Language: Optional[str] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class BundleProduct:
     Code: Optional[str] = None
     Quantity: Optional[int] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class ContractPeriod:
     Action: Optional[str] = None
     EmailsDuringContract: Optional[bool] = None
     IsUnlimited: Optional[bool] = None
     Period: Optional[int] = None
     PeriodUnits: Optional[str] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class GracePeriod:
     Type: Optional[str] = None
     Period: Optional[int] = None
     PeriodUnits: Optional[str] = None
     IsUnlimited: Optional[bool] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class SubscriptionInformation:
     DeprecatedProducts: list[str] = attrs.Factory(list)
     BundleRenewalManagement: Optional[str] = None
@@ -360,17 +353,17 @@ class SubscriptionInformation:
     ContractPeriod: Optional[ContractPeriod] = None
     UsageBilling: Optional[int] = None
     GracePeriod: Optional[GracePeriod] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class ReturnMethod:
     Type: Optional[str] = None
     URL: Optional[str] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class FulfillmentInformation:
     IsStartAfterFulfillment: Optional[bool] = None
     IsElectronicCode: Optional[bool] = None
@@ -380,10 +373,10 @@ class FulfillmentInformation:
     IsInstantDeliveryThankYouPage: Optional[bool] = None
     IsDisplayInPartnersCPanel: Optional[bool] = None
     ReturnMethod: Optional[ReturnMethod] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
-@model
+@attrs.define(kw_only=True)
 class Product:
     """A catalog product / subscription plan. ``AvangateId`` and ``ProductType`` are read-only."""
 
@@ -421,4 +414,4 @@ class Product:
     TangibleDetails: Optional[Any] = None
     ReviewProductUrl: Optional[str] = None
     ReviewAdditionalDetails: Optional[str] = None
-    extra_fields: dict[str, Any] = _extra()
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from typing import Any, Callable
@@ -165,10 +166,8 @@ class _FakeProxy:
                 conn.recv(65536)
                 if self.delay:
                     self.stop.wait(self.delay)
-                try:
+                with contextlib.suppress(OSError):
                     conn.sendall(self.response)
-                except OSError:
-                    pass
 
     def close(self) -> None:
         self.stop.set()
