@@ -207,7 +207,8 @@ class SandboxApp:
                                                  "Language", "Country", "GeneratedFrom",
                                                  "Page", "Limit") if k in args})
             found = service.searchLeads(options)
-            return {"Items": [_rest_lead(x) for x in found["Items"]],
+            # The seed schema declares Items as one object: a "0"-keyed one, like its other lists.
+            return {"Items": {str(i): _rest_lead(x) for i, x in enumerate(found["Items"])},
                     "Pagination": found["Pagination"]}
         body = _json_body(request)
         if endpoint == "addLead":

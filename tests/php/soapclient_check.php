@@ -1,0 +1,33 @@
+<?php
+// An independent SOAP client, as PHP-era integrations used it (ext/soap SoapClient), run against
+// the sandbox by tests/test_php_soapclient.py. Prints what it got as JSON on stdout.
+//   php soapclient_check.php BASE_URL MERCHANT_CODE SECRET_KEY
+[$script, $base, $merchant, $secret] = $argv;
+$url = $base . '/soap/6.0/';
+$client = new SoapClient($url . '?wsdl', [
+    'location' => $url,
+    'cache_wsdl' => WSDL_CACHE_NONE,
+    'features' => SOAP_SINGLE_ELEMENT_ARRAYS,
+    'exceptions' => true,
+]);
+$date = gmdate('Y-m-d H:i:s');
+$hash = hash_hmac('sha256', strlen($merchant) . $merchant . strlen($date) . $date, $secret);
+$sessionID = $client->login($merchant, $date, $hash, 'sha256');
+
+$out = [];
+$out['lead'] = $client->getLead($sessionID, '60E6C4B574');
+$out['product'] = $client->getProductByCode($sessionID, 'NewProdCodeAPI12345');
+
+// The documented read, change, write flow (the seed's updateProduct example).
+$myProduct = $client->getProductByCode($sessionID, 'NewProdCodeAPI12345');
+$myProduct->ProductName = 'Edited_From_PHP';
+$out['updateProduct'] = $client->updateProduct($sessionID, $myProduct);
+$out['setProductStatus'] = $client->setProductStatus($sessionID, 'YourProductCode', true);
+
+try {
+    $client->getLead($sessionID, 'NOSUCHLEAD');
+    $out['fault'] = null;
+} catch (SoapFault $e) {
+    $out['fault'] = ['code' => $e->faultcode, 'message' => $e->getMessage()];
+}
+echo json_encode($out, JSON_PRESERVE_ZERO_FRACTION), "\n";
