@@ -157,7 +157,7 @@ def test_soap_answers_are_typed_rpc_encoded(sandbox: Sandbox) -> None:
     session = login(sandbox)["result"]
     _, root = soap(sandbox, soap_call("getLead", session, "60E6C4B574"))
     xsi = "{http://www.w3.org/2001/XMLSchema-instance}"
-    items = root.find(f".//Items")
+    items = root.find(".//Items")
     assert items.get(f"{xsi}type") == "SOAP-ENC:Array"
     assert items.get("{http://schemas.xmlsoap.org/soap/encoding/}arrayType") == "ns1:LeadItem[1]"
     quantity = items.find("item/Quantity")
