@@ -10,6 +10,8 @@ import pytest
 from avangate_compat import Client
 from avangate_compat.sandbox import Sandbox
 
+pytest_plugins = ["pytester"]
+
 BACKENDS = ("soap", "jsonrpc", "rest")
 SESSION_BACKENDS = ("soap", "jsonrpc")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,10 +22,12 @@ class JsonRpcBackend:
         self._config = config
         self._url = config.jsonrpc_endpoint
         self._http = _http.make_session(config)
-        self._ids = itertools.count(1)
 
     def call(self, operation: Operation, args: list[Any]) -> Any:
-        request_id = next(self._ids)
+        # The id names the call (method and arguments after the sessionID), not its position:
+        # the answer must echo it, and recorded traffic replays in any order.
+        signed = args[1:] if operation.needs_session else []
+        request_id = zlib.crc32(_http.dumps([operation.name, signed])) & 0x7FFFFFFF
         body = _http.dumps({"jsonrpc": "2.0", "id": request_id, "method": operation.name,
                             "params": args})
         response = _http.send(self._http, self._config, operation.name, self.name, "POST",

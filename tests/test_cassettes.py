@@ -1,0 +1,151 @@
+"""Replay of the recorded cassettes: no server, record_mode "none", any order, nothing leaked.
+
+Re-record with ``.venv/bin/python -m tests.record_cassettes``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+from avangate_compat import Client
+from avangate_compat.sandbox import DEMO_MERCHANT_CODE, DEMO_SECRET_KEY, Sandbox
+from avangate_compat.testing import leaked, make_vcr
+
+from .cassette_scenarios import SCENARIOS, cases, outcome
+from .record_cassettes import CASSETTES, record
+
+NOWHERE = "http://127.0.0.1:9"  # nothing listens there: an unmatched call cannot go live
+CASES = cases()
+
+
+def expected(backend: str) -> dict[str, Any]:
+    return json.loads((CASSETTES / backend / "expected.json").read_text())  # type: ignore[no-any-return]
+
+
+def replay(backend: str, name: str) -> Any:
+    recorder = make_vcr(record_mode="none")
+    with recorder.use_cassette(str(CASSETTES / backend / f"{name}.yaml")) as cassette, \
+            Client(backend=backend, base_url=NOWHERE, merchant_code="REPLAY",
+                   secret_key="replay-key") as client:
+        result = SCENARIOS[name](client, None)
+        assert cassette.all_played, f"{backend}/{name}: some recorded calls were not made"
+    return result
+
+
+@pytest.mark.parametrize(("backend", "name"), CASES, ids=[f"{b}-{n}" for b, n in CASES])
+def test_replay_returns_what_the_live_call_returned(backend: str, name: str) -> None:
+    assert replay(backend, name) == expected(backend)[name]
+
+
+def _recorded_calls(backend: str) -> set[str]:
+    """JSON-RPC methods, SOAP operations and REST "METHOD /path/" found in a backend's cassettes."""
+    import yaml  # vcrpy's own dependency
+
+    seen = set()
+    for path in (CASSETTES / backend).glob("*.yaml"):
+        for interaction in yaml.safe_load(path.read_text())["interactions"]:
+            request = interaction["request"]
+            body = request["body"] or ""
+            seen.update(re.findall(r'"method": "(\w+)"', body))
+            seen.update(re.findall(r":(\w+) xmlns:ns0", body))
+            rest_path = request["uri"].split("/rest/6.0")[-1].split("?")[0]
+            seen.add(f'{request["method"]} {re.sub(r"/leads/[^/]+/", "/leads/{code}/", rest_path)}')
+    return seen
+
+
+def test_every_operation_is_covered_on_every_backend() -> None:
+    for backend in ("soap", "jsonrpc", "rest"):
+        seen = _recorded_calls(backend)
+        wanted = {"getLead", "searchLeads", "addLead", "updateLead", "markLeads",
+                  "getProductByCode", "updateProduct", "setProductStatus"}
+        if backend == "rest":
+            wanted = {"GET /leads/{code}/", "GET /leads/", "POST /leads/", "PUT /leads/{code}/",
+                      "PUT /leads/", "GET /products/NewProdCodeAPI12345/",
+                      "PUT /products/NewProdCodeAPI12345/", "PUT /products/YourProductCode/"}
+        else:
+            wanted.add("login")
+        assert wanted <= seen, f"{backend}: {wanted - seen} never recorded"
+
+
+@pytest.mark.parametrize("order", ["shuffled", "reversed"])
+def test_replay_in_any_order(order: str) -> None:
+    cases = list(CASES)
+    if order == "shuffled":
+        random.Random(20261122).shuffle(cases)
+    else:
+        cases.reverse()
+    for backend, name in cases:
+        assert replay(backend, name) == expected(backend)[name], f"{backend}/{name}"
+
+
+@pytest.mark.parametrize("backend", ["soap", "jsonrpc", "rest"])
+def test_calls_in_another_order_than_recorded_get_their_own_answers(backend: str) -> None:
+    recorder = make_vcr(record_mode="none")
+    codes = ["YourProductCode", "04C26C50F8", "NewProdCodeAPI12345"]  # recorded the other way
+    with recorder.use_cassette(str(CASSETTES / backend / "reads_in_order.yaml")), \
+            Client(backend=backend, base_url=NOWHERE, merchant_code="REPLAY",
+                   secret_key="replay-key") as client:
+        got = {code: outcome(lambda c=code: client.getProductByCode(c)) for code in codes}
+    assert got == expected(backend)["reads_in_order"]
+
+
+@pytest.mark.parametrize("backend", ["soap", "jsonrpc", "rest"])
+def test_a_call_with_other_arguments_fails_loudly(backend: str) -> None:
+    recorder = make_vcr(record_mode="none")
+    with recorder.use_cassette(str(CASSETTES / backend / "get_lead.yaml")), \
+            Client(backend=backend, base_url=NOWHERE, merchant_code="REPLAY",
+                   secret_key="replay-key") as client, \
+            pytest.raises(CannotOverwriteExistingCassetteException):
+        client.getLead("OTHERLEAD0")
+
+
+SESSION_ID = re.compile(r"\b[0-9a-f]{32}\b")
+HASH = re.compile(r"\b[0-9a-f]{64}\b")
+
+
+def test_committed_cassettes_hold_no_credentials() -> None:
+    files = sorted(CASSETTES.rglob("*.yaml"))
+    assert len(files) == len(CASES)
+    for path in files:
+        text = path.read_text()
+        assert leaked(text, [DEMO_MERCHANT_CODE, DEMO_SECRET_KEY]) == [], path
+        assert not SESSION_ID.search(text), f"{path}: something shaped like a session id"
+        assert not HASH.search(text), f"{path}: something shaped like a login hash"
+
+
+def test_a_fresh_recording_leaks_none_of_the_values_used(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Record everything again, note every session id and hash the server saw, scan for them."""
+    used: set[str] = set()
+    real_login = Sandbox.__init__
+
+    def spying_init(self: Sandbox, *args: Any, **kwargs: Any) -> None:
+        real_login(self, *args, **kwargs)
+        service = self.service
+        login, check_header = service.login, service.check_rest_header
+
+        def spy_login(code: Any, date: Any, given: Any, algo: Any = None) -> str:
+            session_id = login(code, date, given, algo)
+            used.update({session_id, given})
+            return session_id
+
+        def spy_header(header: Any) -> None:
+            used.update(re.findall(r'hash="([^"]+)"', header or ""))
+            check_header(header)
+
+        service.login = spy_login  # type: ignore[method-assign]
+        service.check_rest_header = spy_header  # type: ignore[method-assign]
+
+    monkeypatch.setattr(Sandbox, "__init__", spying_init)
+    record(tmp_path)
+    assert len(used) > 20
+    for path in tmp_path.rglob("*.yaml"):
+        text = path.read_text()
+        assert leaked(text, [DEMO_MERCHANT_CODE, DEMO_SECRET_KEY, *used]) == [], path
