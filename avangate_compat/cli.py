@@ -108,11 +108,11 @@ def demo() -> int:
     with Sandbox() as sandbox:
         print(f"sandbox on {sandbox.url} (merchant {sandbox.merchant_code})\n")
         results = {backend: _run_backend(sandbox, backend) for backend in BACKENDS}
-    width = max(len(label) for label, _ in ROWS) + 2
-    print("".ljust(width) + "".join(b.ljust(24) for b in BACKENDS).rstrip())
-    for label, getter in ROWS:
-        cells = "".join(str(getter(results[b])).ljust(24) for b in BACKENDS)
-        print((label.ljust(width) + cells).rstrip())
+    table = [[label, *(str(getter(results[b])) for b in BACKENDS)] for label, getter in ROWS]
+    widths = [max(len(row[i]) for row in [["", *BACKENDS], *table]) + 2
+              for i in range(len(BACKENDS) + 1)]
+    for row in [["", *BACKENDS], *table]:
+        print("".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
     keys = ("lead", "product", "updated", "after_update", "status", "after_status")
     reference = results[BACKENDS[0]]
     disagreements = [f"{key}: {backend} differs from {BACKENDS[0]}"

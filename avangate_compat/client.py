@@ -142,8 +142,12 @@ class Client:
         if operation is None or not operation.needs_session:  # login is the session's job
             raise ValueError(f"unknown operation {name!r}")
         wire_args = operation.check(args)
-        data = self._send_with_session(operation, wire_args) if self._backend.uses_session \
-            else self._send(operation, wire_args)
+        if self._backend.uses_session:
+            if operation.session_layout is not None:
+                wire_args = operation.session_layout(self.config, wire_args)
+            data = self._send_with_session(operation, wire_args)
+        else:
+            data = self._send(operation, wire_args)
         return self._read(operation, data)
 
     def _send_with_session(self, operation: Operation, args: list[Any]) -> Any:

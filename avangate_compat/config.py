@@ -82,6 +82,9 @@ class Config:
     max_retries: int = 2
     """Retries after a connection failure, for calls that are safe to repeat."""
     retry_backoff: float = 0.2
+    update_lead_layout: str = attrs.field(default="code,lead",
+                                          validator=_one_of(("code,lead", "lead")))
+    """SOAP/JSON-RPC updateLead arguments: (LeadCode, Lead) or (Lead with LeadCode); unknown."""
 
     def __attrs_post_init__(self) -> None:
         if not 0 <= self.session_margin < self.session_lifetime:

@@ -8,12 +8,13 @@ except REST where no route is documented (see ``backends.rest.INFERRED``).
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import attrs
 
 from . import models
 from . import validate as v
+from .config import Config
 from .errors import ValidationError
 
 
@@ -50,6 +51,8 @@ class Operation:
     needs_session: bool = True
     fails_without: Optional[str] = None
     """A result lacking this key but holding ``Errors`` is a refusal, not a success."""
+    session_layout: Optional[Callable[[Config, list[Any]], list[Any]]] = None
+    """Rearranges the arguments for SOAP and JSON-RPC where their layout is a setting."""
 
     def check(self, args: tuple[Any, ...]) -> list[Any]:
         """Validate user arguments and return them as wire data; no I/O happens here."""
@@ -58,6 +61,14 @@ class Operation:
             raise ValidationError(self.name, f"takes {len(self.params)} argument(s) "
                                                f"({names}), got {len(args)}")
         return [p.check(self.name, p.name, a) for p, a in zip(self.params, args)]
+
+
+def _update_lead_layout(config: Config, args: list[Any]) -> list[Any]:
+    """api-facts.md: updateLead's SOAP/JSON-RPC layout is unknown. ``"code,lead"`` sends
+    ``(sessionID, LeadCode, Lead)``; ``"lead"`` sends ``(sessionID, Lead)`` with the code inside."""
+    code, lead = args
+    return [code, lead] if config.update_lead_layout == "code,lead" \
+        else [{**lead, "LeadCode": code}]
 
 
 def _op(name: str, params: list[tuple[str, v.Checker]], result: Any,
@@ -78,7 +89,7 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in [
         idempotent=False, fails_without="LeadCode"),
     _op("updateLead", [("LeadCode", v.code), ("Lead", v.lead)], models.LeadResponse,
         RestRoute("PUT", "/leads/{LeadCode}/", body="Lead", unwrap="LeadResponse"),
-        idempotent=True, fails_without="LeadCode"),
+        idempotent=True, fails_without="LeadCode", session_layout=_update_lead_layout),
     _op("markLeads", [("Leads", v.mark_leads)], models.MarkLeadsResponse,
         RestRoute("PUT", "/leads/", body="Leads"), idempotent=False),
     _op("getProductByCode", [("ProductCode", v.code)], models.Product,

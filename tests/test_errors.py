@@ -126,6 +126,15 @@ def test_per_lead_errors_of_mark_leads_are_returned(client: Client) -> None:
                                               Description="Lead 'NOSUCHLEAD' does not exist")]
 
 
+def test_update_lead_layouts(make_client: Callable[..., Client]) -> None:
+    for layout in ("code,lead", "lead"):
+        client = make_client("jsonrpc", update_lead_layout=layout)
+        lead = client.getLead("60E6C4B574")
+        lead.ExternalReference = f"layout {layout}"
+        assert client.updateLead("60E6C4B574", lead).LeadCode == "60E6C4B574"
+        assert client.getLead("60E6C4B574").ExternalReference == f"layout {layout}"
+
+
 def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -162,6 +162,9 @@ class SandboxApp:
         if declared is None:
             raise Fault("METHOD_NOT_FOUND", f"Method not found: {operation}", 400, -32601)
         params = declared[0]
+        if operation == "updateLead" and len(args) == 2 and isinstance(args[1], Mapping):
+            # the other plausible layout: (sessionID, Lead) with the code inside the lead
+            args = [args[0], args[1].get("LeadCode"), args[1]]
         optional = 1 if operation == "login" else 0
         if not len(params) - optional <= len(args) <= len(params):
             raise Fault("INVALID_PARAMETERS", f"{operation} takes {len(params)} parameters, "
