@@ -31,19 +31,25 @@ class ConversionError(AvangateError, ValueError):
     """A server value could not be read as the model's declared type."""
 
 
+def _is_index(key: Any) -> bool:
+    return key.isdigit() if type(key) is str else type(key) is int and key >= 0
+
+
 def _keyed_list(value: Mapping[Any, Any]) -> Union[list[Any], None]:
     """``{"0": a, "1": b}`` -> ``[a, b]``; ``None`` if the keys are not all indices."""
-    keys = list(value)
-    if not keys or not all(isinstance(k, (str, int)) and str(k).isdigit() for k in keys):
+    if not value:
         return None
-    return [value[k] for k in sorted(keys, key=int)]
+    for key in value:  # an ordinary object fails on its first key
+        if not _is_index(key):
+            return None
+    return [value[k] for k in sorted(value, key=int)]
 
 
 def _as_list(value: Any) -> list[Any]:
+    if type(value) is list:
+        return value
     if value is None or value == "":
         return []
-    if isinstance(value, list):
-        return value
     if isinstance(value, tuple):
         return list(value)
     if isinstance(value, Mapping):
@@ -53,6 +59,8 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _as_mapping(value: Any, cls: type) -> Union[Mapping[str, Any], None]:
+    if type(value) is dict and (not value or not _is_index(next(iter(value)))):
+        return value  # the common case: a plain JSON object
     if isinstance(value, list):  # PHP sends [] for an empty object, [obj] now and then
         if len(value) > 1:
             raise ConversionError(f"{cls.__name__}: expected one object, got a list of "
@@ -149,8 +157,11 @@ class _Converter:
         conv.register_structure_hook(str, _to_str)
         conv.register_structure_hook(Decimal, _to_decimal)
         conv.register_structure_hook_func(lambda t: t is Any, lambda v, _: v)
-        conv.register_structure_hook_func(lambda t: _optional_of(t) is not None, self._optional)
-        conv.register_structure_hook_func(lambda t: _origin(t) is list, self._list)
+        # Factories, not plain hooks: each type gets a closure with its inner hook resolved once,
+        # so structuring a lead does no typing introspection or dispatch per value.
+        conv.register_structure_hook_factory(lambda t: _optional_of(t) is not None,
+                                             self._optional_hook)
+        conv.register_structure_hook_factory(lambda t: _origin(t) is list, self._list_hook)
         conv.register_structure_hook_func(lambda t: _origin(t) is dict, lambda v, _: dict(v or {}))
         conv.register_structure_hook_factory(attrs.has, self._model_hook)
         self._conv = conv
@@ -158,25 +169,36 @@ class _Converter:
     def structure(self, data: Any, cls: type[T]) -> T:
         return self._conv.structure(data, cls)
 
-    def _optional(self, value: Any, tp: Any) -> Any:
+    def _optional_hook(self, tp: Any) -> Callable[[Any, Any], Any]:
         inner = _optional_of(tp)
-        if value is None or (value == "" and inner is not str):
-            return None  # PHP-era servers send "" for a missing number, bool or object
+        hook = self._conv.get_structure_hook(inner)
+        if inner is str:
+            return lambda value, _: None if value is None else hook(value, inner)
         if attrs.has(inner):
-            mapping = _as_mapping(value, inner)
-            return None if mapping is None else self._conv.structure(mapping, inner)
-        return self._conv.structure(value, inner)
+            def optional_model(value: Any, _: Any) -> Any:
+                mapping = None if value is None else _as_mapping(value, inner)
+                return None if mapping is None else hook(mapping, inner)
+            return optional_model
 
-    def _list(self, value: Any, tp: Any) -> list[Any]:
+        def optional_scalar(value: Any, _: Any) -> Any:
+            if value is None or value == "":
+                return None  # PHP-era servers send "" for a missing number, bool or object
+            return hook(value, inner)
+        return optional_scalar
+
+    def _list_hook(self, tp: Any) -> Callable[[Any, Any], list[Any]]:
         (item_type,) = typing.get_args(tp)
         hook = self._conv.get_structure_hook(item_type)
-        out = []
-        for index, item in enumerate(_as_list(value)):
-            try:
-                out.append(hook(item, item_type))
-            except ConversionError as exc:
-                raise ConversionError(f"[{index}]: {exc}") from None
-        return out
+
+        def structure_list(value: Any, _: Any) -> list[Any]:
+            out = []
+            for index, item in enumerate(_as_list(value)):
+                try:
+                    out.append(hook(item, item_type))
+                except ConversionError as exc:
+                    raise ConversionError(f"[{index}]: {exc}") from None
+            return out
+        return structure_list
 
     def _model_hook(self, cls: type) -> Callable[[Any, Any], Any]:
         module = vars(sys.modules[cls.__module__])
