@@ -94,15 +94,22 @@ class Sandbox:
 
     def stop(self) -> None:
         server, self._server = self._server, None
-        if server is not None:
-            for channel in list(server._map.values()):  # open keep-alive connections too
-                if channel is not server:
-                    channel.handle_close()
-            server.close()
-            server.task_dispatcher.shutdown()
+        if server is None:
+            return
+
+        def close_everything() -> None:
+            # Runs inside the server's own loop thread (waitress's trigger), so no socket is
+            # closed under a select() in progress; an empty map then ends the loop.
+            for channel in list(server._map.values()):
+                if channel is not server and channel is not server.trigger:
+                    channel.handle_close()  # open keep-alive connections too
+            server.close()  # the listening socket and the trigger
+
+        server.trigger.pull_trigger(close_everything)
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=10)
             self._thread = None
+        server.task_dispatcher.shutdown()
 
     def close(self) -> None:
         self.stop()
