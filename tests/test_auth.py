@@ -48,8 +48,15 @@ def test_rest_header_format() -> None:
 
 def test_date_is_taken_at_each_call(monkeypatch: pytest.MonkeyPatch) -> None:
     assert utc_date(lambda: 0) == "1970-01-01 00:00:00"
+    import time
+    from types import SimpleNamespace
+
+    from avangate_compat import auth
     clock = iter([1_000_000_000.0, 1_000_000_061.0])
-    monkeypatch.setattr("avangate_compat.auth.time.time", lambda: next(clock))
+    # replace auth's view of the time module only: patching time.time itself would reach
+    # every thread of the process (the sandbox's server threads included)
+    monkeypatch.setattr(auth, "time", SimpleNamespace(
+        time=lambda: next(clock), gmtime=time.gmtime, strftime=time.strftime))
     first = re.search(r'date="([^"]+)"', rest_auth_header("A", "B", "sha256"))
     second = re.search(r'date="([^"]+)"', rest_auth_header("A", "B", "sha256"))
     assert first and second
