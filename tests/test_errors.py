@@ -18,6 +18,7 @@ from avangate_compat import (
     ValidationError,
     models,
 )
+from avangate_compat.operations import OPERATIONS
 from avangate_compat.sandbox import Sandbox
 
 from .conftest import BACKENDS
@@ -228,3 +229,48 @@ def test_secrets_stay_out_of_errors_and_logs(backend: str, sandbox: Sandbox,
     for text in texts:
         assert sandbox.secret_key not in text
     assert "SESSION" not in caught.value.message
+
+
+def _json_answer(body: bytes, status: str = "200 OK") -> bytes:
+    return (b"HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
+            b"Connection: close\r\n\r\n%s" % (status.encode(), len(body), body))
+
+
+def test_jsonrpc_reads_a_response_key_as_the_docs_sometimes_show() -> None:
+    import json
+    import zlib
+    # the id names the call: crc32 of [method, arguments after the sessionID]
+    request_id = zlib.crc32(b'["getProductByCode",["P1"]]') & 0x7FFFFFFF
+    proxy = _FakeProxy(_json_answer(json.dumps(
+        {"jsonrpc": "2.0", "id": request_id, "response": {"ProductCode": "P1"}}).encode()))
+    try:
+        client = Client(backend="jsonrpc", merchant_code="M", secret_key="S",
+                        base_url=f"http://127.0.0.1:{proxy.port}")
+        operation = OPERATIONS["getProductByCode"]
+        # below the session layer: only the answer's shape is under test
+        assert client._backend.call(operation, ["session", "P1"]) == {"ProductCode": "P1"}
+    finally:
+        proxy.close()
+
+
+def test_jsonrpc_answer_for_another_request_is_refused() -> None:
+    proxy = _FakeProxy(_json_answer(b'{"jsonrpc": "2.0", "id": 12345, "result": "abc"}'))
+    try:
+        client = Client(backend="jsonrpc", merchant_code="M", secret_key="S",
+                        base_url=f"http://127.0.0.1:{proxy.port}")
+        with pytest.raises(TransportError, match="does not match"):
+            client.getLead("60E6C4B574")
+    finally:
+        proxy.close()
+
+
+def test_rest_business_error_inside_a_200_body() -> None:
+    proxy = _FakeProxy(_json_answer(b'{"error_code": "INVALID_PRODUCT", "message": "nope"}'))
+    try:
+        client = Client(backend="rest", merchant_code="M", secret_key="S",
+                        base_url=f"http://127.0.0.1:{proxy.port}")
+        with pytest.raises(InvalidRequestError) as caught:
+            client.getProductByCode("P1")
+        assert (caught.value.code, caught.value.http_status) == ("INVALID_PRODUCT", 200)
+    finally:
+        proxy.close()
