@@ -104,14 +104,14 @@ class Floor:
                                          "Content-Type": "application/json"})
         return response.json()
 
-    def getLead(self, code: str) -> Any:  # noqa: N802
+    def getLead(self, code: str) -> Any:
         if self.backend == "soap":
             return self.service.getLead(self.session_id, code)
         if self.backend == "jsonrpc":
             return self._rpc("getLead", [self.session_id, code])
         return self._rest("GET", f"/leads/{code}/")
 
-    def setProductStatus(self, code: str, status: bool) -> Any:  # noqa: N802
+    def setProductStatus(self, code: str, status: bool) -> Any:
         if self.backend == "soap":
             return self.service.setProductStatus(self.session_id, code, status)
         if self.backend == "jsonrpc":
@@ -137,9 +137,9 @@ def per_call_overhead(url: str, rounds: int, n: int) -> list[dict[str, Any]]:
         client = make_client(url, backend)
         floor = Floor(client)
         calls = {
-            "getLead": (lambda: client.getLead(LEAD), lambda: floor.getLead(LEAD)),
-            "setProductStatus": (lambda: client.setProductStatus(PRODUCT, True),
-                                 lambda: floor.setProductStatus(PRODUCT, True)),
+            "getLead": (lambda c=client: c.getLead(LEAD), lambda f=floor: f.getLead(LEAD)),
+            "setProductStatus": (lambda c=client: c.setProductStatus(PRODUCT, True),
+                                 lambda f=floor: f.setProductStatus(PRODUCT, True)),
         }
         for name, (facade, bare) in calls.items():
             facade(), bare()  # warm: login, connections, caches
@@ -330,6 +330,9 @@ def report(command: str, overhead: list[dict[str, Any]], start: dict[str, Any],
         lines.append(f"| {r['backend']} | {r['case']} | {r['elapsed_s']:.1f} | {r['logins']} | "
                      f"<= {r['bound']:.1f} | {r['failed']} | {ok[r['met']]} |")
     lines += ["", "## 4. Throughput (getProductByCode)", "",
+              "Connections are the ones the sandbox saw opened during the measured window; each "
+              "client made one warm-up call first, so its first thread reuses that connection.",
+              "",
               "| backend | threads | calls/s | TCP connections seen | failed | "
               "<= 1 connection per thread |", "|---|---|---|---|---|---|"]
     for r in rates:
