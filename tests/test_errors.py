@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Iterator
 from typing import Any, Callable
 
 import pytest
@@ -184,6 +185,16 @@ class _FakeProxy:
         self.sock.close()
 
 
+@contextlib.contextmanager
+def fake_server(response: bytes, delay: float = 0.0) -> Iterator[str]:
+    """The base URL of a loopback server answering every request with ``response``."""
+    proxy = _FakeProxy(response, delay)
+    try:
+        yield f"http://127.0.0.1:{proxy.port}"
+    finally:
+        proxy.close()
+
+
 _PAGE = b"<html><body>502 Bad Gateway</body></html>"
 HTML_502 = (b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: %d\r\n"
             b"Connection: close\r\n\r\n%s" % (len(_PAGE), _PAGE))
@@ -191,27 +202,21 @@ HTML_502 = (b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Len
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_an_html_error_page_is_a_transport_error_with_its_status(backend: str) -> None:
-    proxy = _FakeProxy(HTML_502)
-    try:
+    with fake_server(HTML_502) as url:
         client = Client(backend=backend, merchant_code="M", secret_key="S",
-                        base_url=f"http://127.0.0.1:{proxy.port}")
+                        base_url=url)
         with pytest.raises(TransportError) as caught:
             client.getLead("60E6C4B574")
         assert caught.value.http_status == 502
-    finally:
-        proxy.close()
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_silent_server_times_out_as_a_transport_error(backend: str) -> None:
-    proxy = _FakeProxy(HTML_502, delay=5)
-    try:
+    with fake_server(HTML_502, delay=5) as url:
         client = Client(backend=backend, merchant_code="M", secret_key="S",
-                        base_url=f"http://127.0.0.1:{proxy.port}", read_timeout=0.3)
+                        base_url=url, read_timeout=0.3)
         with pytest.raises(TransportError, match="timed out"):
             client.getLead("60E6C4B574")
-    finally:
-        proxy.close()
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -241,36 +246,27 @@ def test_jsonrpc_reads_a_response_key_as_the_docs_sometimes_show() -> None:
     import zlib
     # the id names the call: crc32 of [method, arguments after the sessionID]
     request_id = zlib.crc32(b'["getProductByCode",["P1"]]') & 0x7FFFFFFF
-    proxy = _FakeProxy(_json_answer(json.dumps(
-        {"jsonrpc": "2.0", "id": request_id, "response": {"ProductCode": "P1"}}).encode()))
-    try:
+    with fake_server(_json_answer(json.dumps(
+        {"jsonrpc": "2.0", "id": request_id, "response": {"ProductCode": "P1"}}).encode())) as url:
         client = Client(backend="jsonrpc", merchant_code="M", secret_key="S",
-                        base_url=f"http://127.0.0.1:{proxy.port}")
+                        base_url=url)
         operation = OPERATIONS["getProductByCode"]
         # below the session layer: only the answer's shape is under test
         assert client._backend.call(operation, ["session", "P1"]) == {"ProductCode": "P1"}
-    finally:
-        proxy.close()
 
 
 def test_jsonrpc_answer_for_another_request_is_refused() -> None:
-    proxy = _FakeProxy(_json_answer(b'{"jsonrpc": "2.0", "id": 12345, "result": "abc"}'))
-    try:
+    with fake_server(_json_answer(b'{"jsonrpc": "2.0", "id": 12345, "result": "abc"}')) as url:
         client = Client(backend="jsonrpc", merchant_code="M", secret_key="S",
-                        base_url=f"http://127.0.0.1:{proxy.port}")
+                        base_url=url)
         with pytest.raises(TransportError, match="does not match"):
             client.getLead("60E6C4B574")
-    finally:
-        proxy.close()
 
 
 def test_rest_business_error_inside_a_200_body() -> None:
-    proxy = _FakeProxy(_json_answer(b'{"error_code": "INVALID_PRODUCT", "message": "nope"}'))
-    try:
+    with fake_server(_json_answer(b'{"error_code": "INVALID_PRODUCT", "message": "nope"}')) as url:
         client = Client(backend="rest", merchant_code="M", secret_key="S",
-                        base_url=f"http://127.0.0.1:{proxy.port}")
+                        base_url=url)
         with pytest.raises(InvalidRequestError) as caught:
             client.getProductByCode("P1")
         assert (caught.value.code, caught.value.http_status) == ("INVALID_PRODUCT", 200)
-    finally:
-        proxy.close()

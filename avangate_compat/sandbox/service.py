@@ -208,13 +208,18 @@ class Service:
 
     # -- leads ---------------------------------------------------------------------------------
 
-    def _lead_record(self, code: Any) -> dict[str, Any]:
+    def _existing(self, kind: str, code: Any) -> dict[str, Any]:
+        """The stored ``kind`` ("lead" or "product") with this code, or the refusal."""
+        what = kind.capitalize()
         if not isinstance(code, str) or not code:
-            raise invalid("LeadCode must be a non-empty string")
-        record = self.store.get("lead", code)
-        if record is None:
-            raise not_found("Lead", code)
-        return record  # type: ignore[no-any-return]
+            raise invalid(f"{what}Code must be a non-empty string")
+        found = self.store.get(kind, code)
+        if found is None:
+            raise not_found(what, code)
+        return found  # type: ignore[no-any-return]
+
+    def _lead_record(self, code: Any) -> dict[str, Any]:
+        return self._existing("lead", code)
 
     def getLead(self, code: Any) -> dict[str, Any]:
         return self._lead_record(code)["lead"]  # type: ignore[no-any-return]
@@ -298,12 +303,7 @@ class Service:
     # -- products ------------------------------------------------------------------------------
 
     def getProductByCode(self, code: Any) -> dict[str, Any]:
-        if not isinstance(code, str) or not code:
-            raise invalid("ProductCode must be a non-empty string")
-        product = self.store.get("product", code)
-        if product is None:
-            raise not_found("Product", code)
-        return product  # type: ignore[no-any-return]
+        return self._existing("product", code)
 
     def updateProduct(self, product: Any) -> bool:
         """Documented rules: AvangateId and ProductType are fixed; a pricing configuration's
