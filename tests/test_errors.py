@@ -270,3 +270,19 @@ def test_rest_business_error_inside_a_200_body() -> None:
         with pytest.raises(InvalidRequestError) as caught:
             client.getProductByCode("P1")
         assert (caught.value.code, caught.value.http_status) == ("INVALID_PRODUCT", 200)
+
+
+def test_connection_failures_are_retried_only_for_calls_safe_to_repeat(
+        caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+    caplog.set_level(logging.WARNING, logger="avangate_compat")
+    base = f"http://127.0.0.1:{_closed_port()}"
+    client = Client(backend="rest", merchant_code="M", secret_key="S", base_url=base,
+                    max_retries=2, retry_backoff=0.001)
+    with pytest.raises(TransportError):
+        client.getLead("60E6C4B574")  # idempotent: 1 try + 2 retries
+    assert caplog.text.count("connection failed, retry") == 2
+    caplog.clear()
+    with pytest.raises(TransportError):
+        client.addLead({"Currency": "EUR", "Items": [{"Code": "P"}], "BillingDetails": {}})
+    assert "retry" not in caplog.text  # creating a lead twice is not safe

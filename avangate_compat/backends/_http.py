@@ -41,7 +41,7 @@ def send(session: requests.Session, config: Config, operation: str, backend: str
     try:
         return session.request(method, url, timeout=config.timeout, allow_redirects=False,
                                **kwargs)
-    except (requests.ConnectTimeout, requests.exceptions.InvalidURL) as exc:
+    except requests.ConnectTimeout as exc:
         raise RetryableTransportError(operation, backend, _describe(exc)) from None
     except requests.ConnectionError as exc:
         # requests raises ConnectionError both when connecting failed (safe to repeat) and when
