@@ -72,7 +72,11 @@ class Sandbox:
 
     def start(self, threads: int = 16) -> Sandbox:
         """Serve on a thread of this process; waitress keeps connections alive (HTTP/1.1),
-        so the connection counter shows whether clients reuse them."""
+        so the connection counter shows whether clients reuse them.
+
+        waitress's loop timeout is left at its default (1 s): the setting is an integer, so a
+        fraction became 0 and ``select`` never waited, spinning a core even when idle. Stopping
+        does not wait for it: ``stop`` wakes the loop through waitress's trigger."""
         stats = self.service.stats
 
         class CountingChannel(HTTPChannel):  # type: ignore[misc]
@@ -83,7 +87,7 @@ class Sandbox:
 
         server = create_server(SandboxApp(self.service), host=self.host,
                                port=self.requested_port, threads=threads,
-                               ident="avangate-compat-sandbox", asyncore_loop_timeout=0.2,
+                               ident="avangate-compat-sandbox",
                                max_request_body_size=16 * 1024 * 1024, expose_tracebacks=False)
         server.channel_class = CountingChannel
         self._server = server
