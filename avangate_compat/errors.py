@@ -111,3 +111,14 @@ def api_error(operation: str, backend: str, code: Optional[str], message: str,
     if operation == "login" and cls in (None, SessionError):
         cls = AuthenticationError  # a refused login is never a stale session
     return (cls or APIError)(operation, backend, bare, message, http_status)
+
+
+class IPNSignatureError(AvangateError):
+    """An instant payment notification failed its signature check. ``signature`` names the
+    field that failed (``SIGNATURE_SHA3_256``, ``SIGNATURE_SHA2_256`` or ``HASH``), or is
+    ``None`` when the notification carried none."""
+
+    def __init__(self, signature: Optional[str], message: str) -> None:
+        super().__init__(message)
+        self.signature = signature
+        self.message = message
