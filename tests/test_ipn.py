@@ -10,21 +10,26 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import socket
+import threading
 import urllib.error
 import urllib.parse
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Callable
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import attrs
 import pytest
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.test import EnvironBuilder
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 
 import avangate_compat
 from avangate_compat import AvangateError, IPNSignatureError, ValidationError
-from avangate_compat.ipn import ProductLine, response, verify
+from avangate_compat.ipn import Notification, ProductLine, response, verify
+from avangate_compat.sandbox import Sandbox
 
 KEY = "AABBCCDDEEFF"  # the documentation's example secret key
 DIGESTS = {"HASH": hashlib.md5, "SIGNATURE_SHA2_256": hashlib.sha256,
@@ -365,3 +370,150 @@ def test_response_rejects_bad_arguments(kwargs: dict[str, Any], message: str) ->
 def test_response_needs_a_notification() -> None:
     with pytest.raises(ValidationError, match="Notification"):
         response({"IPN_DATE": "x"}, KEY)  # type: ignore[arg-type]
+
+
+# -- the sandbox as notifier ---------------------------------------------------------------------
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Any], str]]:
+    """Serve a WSGI app on 127.0.0.1 (a free port) in a thread; returns its URL."""
+    servers: list[WSGIServer] = []
+    threads: list[threading.Thread] = []
+
+    def start(app: Any) -> str:
+        server = make_server("127.0.0.1", 0, app, handler_class=_QuietHandler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        servers.append(server)
+        threads.append(thread)
+        return f"http://127.0.0.1:{server.server_port}/ipn"
+
+    yield start
+    for server, thread in zip(servers, threads):
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _listener(secret: str, received: list[Notification], algo: str = "sha256",
+              answer: Callable[[str], str] = lambda text: text) -> Any:
+    @Request.application
+    def app(request: Request) -> Response:
+        try:
+            notification = verify(request.get_data(), secret, allow_md5_only=False)
+        except IPNSignatureError as exc:
+            return Response(str(exc), status=400)
+        received.append(notification)
+        return Response(answer(response(notification, secret, algo)))
+    return app
+
+
+@pytest.mark.parametrize("algo", ["sha256", "sha3-256", "md5"])
+def test_sandbox_delivers_a_notification_the_listener_verifies(
+        sandbox: Sandbox, serve: Callable[[Any], str], algo: str) -> None:
+    received: list[Notification] = []
+    url = serve(_listener(sandbox.secret_key, received, algo))
+    fields = [[n, v] for n, v in ORDER if n != "IPN_DATE"]
+    report = sandbox.send_ipn(url, fields)
+    assert report["delivered"] is True and report["status"] == 200
+    assert report["answer_valid"] is True and report["reason"] is None, report
+    stamp = re.search(r'date="(\d{14})"|<EPAYMENT>(\d{14})', report["answer"])
+    assert stamp
+    answered = datetime.strptime(stamp[1] or stamp[2], "%Y%m%d%H%M%S")
+    assert report["answer"] == response(received[0], sandbox.secret_key, algo, now=answered)
+    [notification] = received
+    assert notification.signature == "sha3-256"
+    assert notification.first_name == "Zoë" and notification.get("CITY") == "東京"
+    assert notification.ipn_date is not None  # the sandbox added IPN_DATE
+    assert abs((datetime.now(timezone.utc).replace(tzinfo=None)
+                - notification.ipn_date).total_seconds()) < 60
+    assert notification.fields[: len(fields)] == tuple(map(tuple, fields))
+
+
+def test_sandbox_signatures_match_the_independent_signer(
+        sandbox: Sandbox, serve: Callable[[Any], str]) -> None:
+    received: list[Notification] = []
+    report = sandbox.send_ipn(serve(_listener(sandbox.secret_key, received)),
+                              {"REFNO": "77", "FIRSTNAME": "Zoë", "IPN_PID[]": ["1", "2"],
+                               "IPN_PNAME[]": ["a", "b"], "IPN_DATE": "20260101000000"})
+    assert report["answer_valid"] is True
+    sent = [tuple(pair) for pair in report["fields"]]
+    plain = [pair for pair in sent if pair[0] not in ALL]
+    for field in ALL:
+        assert (field, _mac(field, _source(plain), sandbox.secret_key)) in sent
+    assert received[0].products == (ProductLine(pid="1", name="a"), ProductLine(pid="2", name="b"))
+
+
+def test_sandbox_interleaved_fields_verify_from_bytes_and_multidict(
+        sandbox: Sandbox, serve: Callable[[Any], str]) -> None:
+    forms: list[Notification] = []
+
+    @Request.application
+    def app(request: Request) -> Response:
+        from_bytes = verify(request.get_data(), sandbox.secret_key)
+        forms.append(verify(request.form, sandbox.secret_key))  # a werkzeug MultiDict
+        return Response(response(from_bytes, sandbox.secret_key))
+
+    report = sandbox.send_ipn(serve(app), [["IPN_PID[]", "1"], ["IPN_PNAME[]", "x"],
+                                           ["IPN_PID[]", "2"], ["IPN_PNAME[]", "y"]])
+    assert report["answer_valid"] is True, report
+    assert forms[0].getlist("IPN_PID[]") == ["1", "2"]
+
+
+@pytest.mark.parametrize(("answer", "reason"), [
+    (lambda text: text.replace('date="', 'date="1')[:-1], "no <sig"),
+    (lambda text: re.sub(r">[0-9a-f]+<", ">" + "0" * 64 + "<", text), "does not match"),
+    (lambda text: text.replace("sha256", "sha1"), "unsupported algo"),
+    (lambda text: "OK", "no <sig"),
+])
+def test_sandbox_reports_a_wrong_answer_invalid(
+        sandbox: Sandbox, serve: Callable[[Any], str], answer: Callable[[str], str],
+        reason: str) -> None:
+    url = serve(_listener(sandbox.secret_key, [], answer=answer))
+    report = sandbox.send_ipn(url, {"IPN_PID[]": "1", "IPN_PNAME[]": "Zoë"})
+    assert report["delivered"] is True and report["status"] == 200
+    assert report["answer_valid"] is False and reason in report["reason"]
+
+
+def test_sandbox_reports_a_listener_with_another_key(
+        sandbox: Sandbox, serve: Callable[[Any], str]) -> None:
+    report = sandbox.send_ipn(serve(_listener("not-the-sandbox-key", [])),
+                              {"IPN_PID[]": "1"})
+    assert report["status"] == 400 and report["answer_valid"] is False
+    assert "SIGNATURE_SHA3_256" in report["answer"] and "HTTP 400" in report["reason"]
+
+
+def test_sandbox_reports_an_unreachable_listener(
+        sandbox: Sandbox, serve: Callable[[Any], str]) -> None:
+    url = serve(_listener(sandbox.secret_key, []))
+    port = int(urllib.parse.urlsplit(url).port or 0)
+    # a port that was free a moment ago: bind and close one
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    assert free != port
+    report = sandbox.send_ipn(f"http://127.0.0.1:{free}/ipn", {"IPN_PID[]": "1"})
+    assert report["delivered"] is False and report["answer_valid"] is False
+    assert "not delivered" in report["reason"]
+
+
+@pytest.mark.parametrize("url", ["http://example.com/ipn", "https://127.0.0.1/ipn",
+                                 "http://10.0.0.1/ipn", "file:///etc/passwd", 7])
+def test_sandbox_refuses_non_loopback_urls(sandbox: Sandbox, url: Any) -> None:
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        sandbox.control("POST", "ipn", {"url": url, "fields": {"IPN_PID[]": "1"}})
+    assert caught.value.code == 400
+    caught.value.close()
+
+
+@pytest.mark.parametrize("fields", ["REFNO=1", [["REFNO"]], [["HASH", "x"]], {"A": True}])
+def test_sandbox_refuses_malformed_fields(sandbox: Sandbox, fields: Any) -> None:
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        sandbox.control("POST", "ipn", {"url": "http://127.0.0.1:9/ipn", "fields": fields})
+    assert caught.value.code == 400
+    caught.value.close()

@@ -131,6 +131,12 @@ class Sandbox:
         """Call ``/_sandbox/<action>`` and return its JSON answer."""
         return control(self.url, method, action, body)
 
+    def send_ipn(self, url: str, fields: Any) -> Any:
+        """Sign ``fields`` (``[[name, value], ...]`` or ``{name: value}``) as 2Checkout would,
+        POST them to ``url`` (loopback only) and return the delivery report, whose
+        ``answer_valid`` says whether the listener's read receipt was right."""
+        return self.control("POST", "ipn", {"url": url, "fields": fields})
+
 
 def control(base_url: str, method: str, action: str, body: Any = None) -> Any:
     """Call the control API of a sandbox at ``base_url`` (in this process or another)."""

@@ -266,6 +266,10 @@ class SandboxApp:
                     raise Fault("INVALID_PARAMETERS", "expected {session_ttl: seconds > 0}")
                 service.session_ttl = float(ttl)
                 return _json_response({"session_ttl": service.session_ttl})
+            if action == ("POST", "/_sandbox/ipn"):  # sign and deliver a payment notification
+                from . import ipn
+                return _json_response(ipn.deliver(_json_body(request), service._secret,
+                                                  service.clock.now()))
             raise Fault("NOT_FOUND", f"no control action {action[0]} {action[1]}", 404)
         except Fault as fault:
             return _json_response({"error_code": fault.code, "message": fault.message},
