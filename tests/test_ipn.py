@@ -17,6 +17,7 @@ import urllib.parse
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Callable
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -517,3 +518,28 @@ def test_sandbox_refuses_malformed_fields(sandbox: Sandbox, fields: Any) -> None
         sandbox.control("POST", "ipn", {"url": "http://127.0.0.1:9/ipn", "fields": fields})
     assert caught.value.code == 400
     caught.value.close()
+
+
+# -- the README example --------------------------------------------------------------------------
+
+def _readme_block() -> str:
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Payment notifications (IPN)", 1)[1].split("\n## ", 1)[0]
+    blocks: list[str] = re.findall(r"```python\n(.*?)```", section, re.S)
+    return blocks[0]
+
+
+def test_readme_listener_runs_against_the_sandbox(
+        sandbox: Sandbox, serve: Callable[[Any], str]) -> None:
+    namespace: dict[str, Any] = {}
+    exec(compile(_readme_block(), "README.md", "exec"), namespace)
+    namespace["SECRET_KEY"] = sandbox.secret_key
+    url = serve(namespace["ipn_listener"])
+    report = sandbox.send_ipn(url, [["REFNO", "123"], ["ORDERSTATUS", "COMPLETE"],
+                                    ["FIRSTNAME", "Zoë"], ["IPN_PID[]", "1"],
+                                    ["IPN_PNAME[]", "東京 license"], ["IPN_QTY[]", "1"],
+                                    ["IPN_PRICE[]", "9.90"], ["IPN_TOTALGENERAL", "9.90"]])
+    assert report["answer_valid"] is True, report
+    assert namespace["fulfilled"] == ["123"]
+    namespace["SECRET_KEY"] = "a-wrong-key"
+    assert sandbox.send_ipn(url, [["IPN_PID[]", "1"]])["status"] == 400
