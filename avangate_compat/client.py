@@ -12,8 +12,10 @@ object whichever backend answered.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
+import random
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any, Optional, Union
@@ -22,31 +24,46 @@ import attrs
 
 from . import backends, models
 from .auth import login_params
-from .backends._http import RetryableTransportError
 from .config import Config
-from .convert import ConversionError, structure
-from .errors import APIError, SessionError, TransportError, api_error
+from .convert import structure
+from .errors import (
+    APIError,
+    AvangateError,
+    ConversionError,
+    RateLimitError,
+    SessionError,
+    TransportError,
+    ValidationError,
+    api_error,
+)
 from .operations import OPERATIONS, Operation
 from .session import SessionManager
 
 log = logging.getLogger("avangate_compat")
+
+# Transport failures after which a call safe to repeat may be sent again (see README, "Errors").
+_RETRY_IF_IDEMPOTENT = frozenset({"timeout", "disconnected", "http"})
+_RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
 
 class Client:
     """One merchant account over one protocol.
 
     ``Client(backend="soap", merchant_code=..., secret_key=..., base_url=...)``, or
-    ``Client(config)``, ``Client.from_env()``, ``Client.from_ini(path)``. Thread-safe: share one
-    client between threads and they share its session and connection pool.
+    ``Client(config)``, ``Client.from_env()``, ``Client.from_ini(path)``. Every keyword is a
+    :class:`Config` setting (see ``help(Config)``). Thread-safe: share one client between
+    threads and they share its session and connection pool.
     """
 
     def __init__(self, config: Optional[Config] = None, /, **settings: Any) -> None:
         if config is not None and settings:
-            config = Config(**{**_fields_of(config), **settings})
-        self.config = config if config is not None else Config(**settings)
+            config = Config.create(**{**_fields_of(config), **settings})
+        self.config = config if config is not None else Config.create(**settings)
         self._backend = backends.create(self.config)
         self._session = SessionManager(self._login, self.config.session_lifetime,
                                        self.config.session_margin)
+
+    _sleep = staticmethod(time.sleep)  # between retries; tests record it instead
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Client:
@@ -92,16 +109,32 @@ class Client:
         return self.call("searchLeads", filters)  # type: ignore[no-any-return]
 
     def iter_leads(self, **filters: Any) -> Iterator[models.Lead]:
-        """Every lead matching ``filters``, fetching pages lazily as the loop needs them."""
+        """Every lead matching ``filters``, fetching pages lazily as the loop needs them.
+
+        A server that ignores ``Page`` would repeat one page forever: a page equal to the one
+        before, a page other than the one asked for, or more pages than ``Count`` allows
+        raise :class:`TransportError` instead."""
         page = filters.pop("Page", 1)
+        previous: Optional[list[Optional[str]]] = None
+        last_page: Optional[int] = None
         while True:
             result = self.searchLeads(**filters, Page=page)
-            yield from result.Items
             pagination = result.Pagination
+            codes = [lead.LeadCode for lead in result.Items]
+            if (pagination is not None and pagination.Page not in (None, page)) \
+                    or (codes and codes == previous) \
+                    or (last_page is not None and page > last_page):
+                raise TransportError("searchLeads", self.backend,
+                                     f"the server does not page: page {page} was not "
+                                     "answered as asked (repeated or beyond Count)")
+            yield from result.Items
             count = pagination.Count if pagination else None
             limit = (pagination.Limit if pagination else None) or len(result.Items)
             if not result.Items or count is None or page * limit >= count:
                 return
+            if last_page is None:
+                last_page = -(-count // limit)  # fixed at the first page: no endless walk
+            previous = codes
             page += 1
 
     def addLead(self, lead: Union[models.Lead, Mapping[str, Any]]) -> models.LeadResponse:
@@ -127,8 +160,25 @@ class Client:
         return self.call("getProductByCode", ProductCode)  # type: ignore[no-any-return]
 
     def updateProduct(self, product: Union[models.Product, Mapping[str, Any]]) -> bool:
-        """Write a product back (read with getProductByCode, change, write): ``True``."""
+        """Write a whole product back (read with getProductByCode, change, write): ``True``.
+
+        The API replaces the product: every field left out is erased. A mapping must therefore
+        hold every field of :class:`~avangate_compat.models.Product`, and a product must carry
+        what every real one has (name, type, ``Enabled``); to change a few fields, use
+        :meth:`update_product_fields`."""
         return self.call("updateProduct", product)  # type: ignore[no-any-return]
+
+    def update_product_fields(self, ProductCode: str, **changes: Any) -> bool:
+        """Read the product, apply ``changes`` (field=value), write it back: ``True``.
+
+        Not atomic: a change another client makes between the read and the write is
+        overwritten, as with any read, change, write of this API."""
+        unknown = sorted(set(changes) - {f.name for f in attrs.fields(models.Product)})
+        if unknown or "extra_fields" in changes or "ProductCode" in changes:
+            raise ValidationError("updateProduct", "unknown or fixed Product field(s): "
+                                                   f"{', '.join(unknown) or 'ProductCode'}")
+        product = self.getProductByCode(ProductCode)
+        return self.updateProduct(attrs.evolve(product, **changes))
 
     def setProductStatus(self, ProductCode: str, Status: bool) -> bool:
         """Enable (``True``) or disable (``False``) a product: ``True``."""
@@ -137,62 +187,113 @@ class Client:
     # -- machinery ---------------------------------------------------------------------------
 
     def call(self, name: str, *args: Any) -> Any:
-        """Call any operation of the table by name: check, send, convert."""
+        """Call any operation of the table by name: check, send, convert. The whole call,
+        logins and retries included, ends within ``config.deadline`` seconds."""
         operation = OPERATIONS.get(name)
         if operation is None or not operation.needs_session:  # login is the session's job
-            raise ValueError(f"unknown operation {name!r}")
+            raise ValidationError(name, f"unknown operation {name!r}")
         wire_args = operation.check(args)
+        deadline = time.monotonic() + self.config.deadline
         if self._backend.uses_session:
             if operation.session_layout is not None:
                 wire_args = operation.session_layout(self.config, wire_args)
-            data = self._send_with_session(operation, wire_args)
+            data = self._send_with_session(operation, wire_args, deadline)
         else:
-            data = self._send(operation, wire_args)
+            data = self._send(operation, wire_args, deadline)
         return self._read(operation, data)
 
-    def _send_with_session(self, operation: Operation, args: list[Any]) -> Any:
-        session_id = self._session.get()
+    def _send_with_session(self, operation: Operation, args: list[Any], deadline: float) -> Any:
+        session_id = self._session_id(operation, deadline)
         try:
-            return self._send(operation, [session_id, *args])
+            return self._send(operation, [session_id, *args], deadline)
         except SessionError:
             log.info("%s: session refused by the server, logging in again", operation.name)
             self._session.invalidate(session_id)
-            return self._send(operation, [self._session.get(), *args])
+            return self._send(operation, [self._session_id(operation, deadline), *args],
+                              deadline)
 
-    def _send(self, operation: Operation, args: list[Any]) -> Any:
-        attempts = 1 + (self.config.max_retries if operation.idempotent else 0)
-        for attempt in range(attempts):
+    def _session_id(self, operation: Operation, deadline: float) -> str:
+        try:
+            return self._session.get(deadline)
+        except TimeoutError:
+            raise TransportError(operation.name, self.backend, "no session within the call's "
+                                 f"deadline of {self.config.deadline:g} s",
+                                 failure="deadline") from None
+
+    def _send(self, operation: Operation, args: list[Any], deadline: float) -> Any:
+        attempt = 0
+        while True:
             try:
-                return self._backend.call(operation, args)
-            except RetryableTransportError:
-                if attempt + 1 >= attempts:
+                return self._backend.call(operation, args, deadline)
+            except (TransportError, RateLimitError) as exc:
+                delay = self._retry_delay(operation, exc, attempt, deadline)
+                if delay is None:
                     raise
-                delay = self.config.retry_backoff * (2 ** attempt)
-                log.warning("%s over %s: connection failed, retry %d in %.2fs",
-                            operation.name, self.backend, attempt + 1, delay)
-                time.sleep(delay)
-        raise AssertionError("unreachable")
+                attempt += 1
+                log.warning("%s over %s: %s; retry %d in %.2fs", operation.name, self.backend,
+                            _failure_text(exc), attempt, delay)
+                self._sleep(delay)
 
-    def _login(self) -> str:
+    def _retry_delay(self, operation: Operation, exc: AvangateError, attempt: int,
+                     deadline: float) -> Optional[float]:
+        """Seconds to wait before repeating the call, or ``None`` when it must not be repeated.
+
+        Never sent (no connection) or refused unrun (429): any operation. Sent, then no answer
+        (timeout, dropped) or a bare 5xx: only an operation safe to repeat. Waits grow
+        exponentially with jitter up to ``retry_backoff_max``; a server's ``Retry-After`` is
+        honoured; no wait may pass the call's deadline."""
+        config = self.config
+        if attempt >= config.max_retries:
+            return None
+        if isinstance(exc, TransportError):
+            retryable = not exc.sent or (
+                operation.idempotent and exc.failure in _RETRY_IF_IDEMPOTENT
+                and (exc.failure != "http" or exc.http_status in _RETRY_STATUSES))
+        else:
+            retryable = isinstance(exc, RateLimitError)
+        if not retryable:
+            return None
+        backoff = min(config.retry_backoff_max, config.retry_backoff * 2.0 ** attempt)
+        delay = backoff / 2 + random.uniform(0, backoff / 2)  # noqa: S311 - jitter, not secrets
+        advised: Optional[float] = exc.retry_after \
+            if isinstance(exc, (TransportError, APIError)) else None
+        if advised is not None:
+            delay = max(delay, advised)
+        if time.monotonic() + delay >= deadline:
+            return None
+        return delay
+
+    def _login(self, deadline: float) -> str:
         config = self.config
         args = login_params(config.merchant_code, config.secret_key, config.hash_algorithm)
-        data = self._send(OPERATIONS["login"], args)
+        data = self._send(OPERATIONS["login"], args, deadline)
         if not isinstance(data, str) or not data:
             raise TransportError("login", self.backend, "login answered no session id")
         log.debug("logged in over %s", self.backend)
         return data
 
     def _read(self, operation: Operation, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            if "error_code" in data:
-                raise api_error(operation.name, self.backend, str(data["error_code"]),
-                                str(data.get("message", "")))
-            errors = data.get("Errors")
-            if operation.fails_without and errors and not data.get(operation.fails_without):
-                first = errors[0] if isinstance(errors, list) else next(iter(errors.values()))
-                raise api_error(operation.name, self.backend,
-                                str(first.get("Code")) if isinstance(first, Mapping) else None,
-                                "; ".join(_describe_errors(errors)))
+        """Plain answer data -> the operation's result; an answer that does not confirm a
+        write, or cannot be read as the result, is an :class:`APIError`, never a success."""
+        if isinstance(data, Mapping) and "error_code" in data:
+            raise api_error(operation.name, self.backend, str(data["error_code"])[:200],
+                            str(data.get("message", ""))[:2000])
+        if operation.confirmed_by is not None:
+            confirmed = isinstance(data, Mapping) and data.get(operation.confirmed_by)
+            if not confirmed:
+                errors = data.get("Errors") if isinstance(data, Mapping) else None
+                code, message = _describe_errors(errors)
+                raise api_error(operation.name, self.backend, code or "NOT_CONFIRMED",
+                                message or f"the answer holds no {operation.confirmed_by}")
+        if operation.result is bool:  # a write: only a clear "true" acknowledges it
+            try:
+                confirmed = structure(data, bool)
+            except ConversionError:
+                confirmed = False
+            if not confirmed:
+                raise APIError(operation.name, self.backend, "NOT_CONFIRMED",
+                               f"the server answered {str(data)[:64]!r}, not true")
+            return True
         try:
             return structure(data, operation.result)
         except ConversionError as exc:
@@ -200,11 +301,42 @@ class Client:
                 from None
 
 
-def _describe_errors(errors: Any) -> list[str]:
-    items = errors if isinstance(errors, list) else list(errors.values())
-    return [f"{e.get('Code')}: {e.get('Description')}" if isinstance(e, Mapping) else str(e)
-            for e in items]
+def _describe_errors(errors: Any) -> tuple[Optional[str], str]:
+    """(first code, readable text) of an ``Errors`` member, whatever its shape."""
+    if not errors:
+        return None, ""
+    if isinstance(errors, Mapping):
+        items = list(errors.values()) if all(str(k).isdigit() for k in errors) else [errors]
+    elif isinstance(errors, list):
+        items = errors
+    else:
+        items = [errors]
+    code = next((str(e["Code"])[:200] for e in items
+                 if isinstance(e, Mapping) and e.get("Code") is not None), None)
+    texts = [f"{e.get('Code')}: {e.get('Description')}" if isinstance(e, Mapping)
+             else str(e) for e in items]
+    return code, "; ".join(texts)[:2000]
+
+
+def _failure_text(exc: AvangateError) -> str:
+    if isinstance(exc, TransportError):
+        return exc.message
+    return "rate limited by the server"
 
 
 def _fields_of(config: Config) -> dict[str, Any]:
     return attrs.asdict(config, recurse=False)
+
+
+def _signature() -> inspect.Signature:
+    """``Client(config=None, /, *, backend=..., ...)``: every setting, for help() and IDEs."""
+    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY),
+              inspect.Parameter("config", inspect.Parameter.POSITIONAL_ONLY, default=None)]
+    for field in attrs.fields(Config):
+        default = inspect.Parameter.empty if field.default is attrs.NOTHING else field.default
+        params.append(inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY,
+                                        default=default, annotation=field.type))
+    return inspect.Signature(params)
+
+
+Client.__init__.__signature__ = _signature()  # type: ignore[attr-defined]

@@ -7,7 +7,9 @@ sandbox is one setting. Each protocol URL stays overridable on its own.
 from __future__ import annotations
 
 import configparser
+import difflib
 import ipaddress
+import math
 import os
 from collections.abc import Mapping
 from typing import Any, Optional, Union
@@ -37,8 +39,35 @@ def _non_empty(_inst: Any, attribute: attrs.Attribute[Any], value: object) -> No
 
 
 def _positive(_inst: Any, attribute: attrs.Attribute[Any], value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ConfigurationError(f"{attribute.name} must be a positive number; got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 \
+            or not math.isfinite(value):
+        raise ConfigurationError(f"{attribute.name} must be a positive finite number; "
+                                 f"got {value!r}")
+
+
+def _not_negative(_inst: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0 \
+            or not math.isfinite(value):
+        raise ConfigurationError(f"{attribute.name} must be a finite number >= 0; "
+                                 f"got {value!r}")
+
+
+def _int_between(low: int, high: int) -> Any:
+    def check(_inst: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigurationError(f"{attribute.name} must be an integer from {low} to "
+                                     f"{high}; got {value!r}")
+    return check
+
+
+def _flag(_inst: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, bool):
+        raise ConfigurationError(f"{attribute.name} must be True or False; got {value!r}")
+
+
+def _optional_text(_inst: Any, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ConfigurationError(f"{attribute.name} must be a non-empty string or None")
 
 
 def _is_loopback(host: Optional[str]) -> bool:
@@ -64,36 +93,46 @@ class Config:
     merchant_code: str = attrs.field(validator=_non_empty)
     secret_key: str = attrs.field(validator=_non_empty, repr=False)
     backend: str = attrs.field(default="jsonrpc", validator=_one_of(BACKENDS))
-    base_url: str = attrs.field(default=DEFAULT_BASE_URL)
-    soap_url: Optional[str] = None
-    jsonrpc_url: Optional[str] = None
-    rest_url: Optional[str] = None
-    wsdl: Optional[str] = None
+    base_url: str = attrs.field(default=DEFAULT_BASE_URL, validator=_non_empty)
+    soap_url: Optional[str] = attrs.field(default=None, validator=_optional_text)
+    jsonrpc_url: Optional[str] = attrs.field(default=None, validator=_optional_text)
+    rest_url: Optional[str] = attrs.field(default=None, validator=_optional_text)
+    wsdl: Optional[str] = attrs.field(default=None, validator=_optional_text)
     """WSDL location (path or URL). ``None`` uses the WSDL shipped in the package."""
     hash_algorithm: str = attrs.field(default="sha256", validator=_one_of(HASH_ALGORITHMS))
     connect_timeout: float = attrs.field(default=5.0, validator=_positive)
+    """Seconds to open a connection."""
     read_timeout: float = attrs.field(default=30.0, validator=_positive)
+    """Seconds one socket read may wait."""
+    deadline: float = attrs.field(default=60.0, validator=_positive)
+    """Seconds a whole call may take, logins and retries included; never unbounded."""
+    max_answer_bytes: int = attrs.field(default=16 * 1024 * 1024,
+                                        validator=_int_between(1024, 2 ** 31))
+    """Largest answer body read, counted after decompression."""
     verify_tls: Union[bool, str] = True
-    allow_insecure_http: bool = False
+    allow_insecure_http: bool = attrs.field(default=False, validator=_flag)
     session_lifetime: float = attrs.field(default=600.0, validator=_positive)
     """Seconds a sessionID lives after login (documented: 10 minutes)."""
-    session_margin: float = attrs.field(default=60.0)
+    session_margin: float = attrs.field(default=60.0, validator=_not_negative)
     """Log in again this many seconds before the lifetime ends."""
-    max_retries: int = 2
-    """Retries after a connection failure, for calls that are safe to repeat."""
-    retry_backoff: float = 0.2
+    max_retries: int = attrs.field(default=2, validator=_int_between(0, 10))
+    """Retries of one call (see the retry policy in the README)."""
+    retry_backoff: float = attrs.field(default=0.2, validator=_not_negative)
+    """First retry's wait in seconds; doubled each retry, with jitter."""
+    retry_backoff_max: float = attrs.field(default=5.0, validator=_not_negative)
+    """Longest wait between two retries (a server's Retry-After may ask for more)."""
     update_lead_layout: str = attrs.field(default="code,lead",
                                           validator=_one_of(("code,lead", "lead")))
     """SOAP/JSON-RPC updateLead arguments: (LeadCode, Lead) or (Lead with LeadCode); unknown."""
 
     def __attrs_post_init__(self) -> None:
-        if not 0 <= self.session_margin < self.session_lifetime:
+        if not self.session_margin < self.session_lifetime:
             raise ConfigurationError("session_margin must be >= 0 and below session_lifetime")
-        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int) \
-                or self.max_retries < 0:
-            raise ConfigurationError("max_retries must be an integer >= 0")
         if self.verify_tls is False:
             raise ConfigurationError("verify_tls=False is not supported; pass a CA bundle path")
+        if not (self.verify_tls is True or (isinstance(self.verify_tls, str)
+                                            and self.verify_tls.strip())):
+            raise ConfigurationError("verify_tls must be True or the path of a CA bundle")
         for name in ("base_url", "soap_url", "jsonrpc_url", "rest_url"):
             url = getattr(self, name)
             if url is None:
@@ -132,17 +171,31 @@ class Config:
     # -- other sources -------------------------------------------------------------------------
 
     @classmethod
+    def create(cls, **settings: Any) -> Config:
+        """Like ``Config(**settings)``, but an unknown or missing setting is a
+        :class:`ConfigurationError` that names it (with a suggestion for a typo)."""
+        known = [f.name for f in attrs.fields(cls)]
+        for name in settings:
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ConfigurationError(f"unknown setting {name!r}{hint}")
+        missing = [f.name for f in attrs.fields(cls)
+                   if f.default is attrs.NOTHING and f.name not in settings]
+        if missing:
+            raise ConfigurationError(f"missing required setting(s): {', '.join(missing)}")
+        return cls(**settings)
+
+    @classmethod
     def from_mapping(cls, values: Mapping[str, str], **overrides: Any) -> Config:
         """Build from string values (environment, INI); keys are the field names."""
         known = {f.name: f for f in attrs.fields(cls)}
         kwargs: dict[str, Any] = {}
         for key, raw in values.items():
             key = key.lower()
-            if key not in known:
-                raise ConfigurationError(f"unknown setting {key!r}")
-            kwargs[key] = _parse(known[key], raw)
+            kwargs[key] = _parse(known[key], raw) if key in known else raw
         kwargs.update(overrides)
-        return cls(**kwargs)
+        return cls.create(**kwargs)
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, prefix: str = "AVANGATE_",

@@ -20,19 +20,23 @@ import attrs
 import cattrs
 
 from . import models
-from .errors import AvangateError
+from .errors import ConversionError
 
 T = TypeVar("T")
 _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no"})
-
-
-class ConversionError(AvangateError, ValueError):
-    """A server value could not be read as the model's declared type."""
+# Bounds of a number this API can mean (money, quantities, pages). Checked on the text's length
+# and the Decimal's exponent before anything else: int(Decimal("1e999999999")) never returns.
+MAX_NUMBER_TEXT = 64
+MAX_MAGNITUDE_DIGITS = 18  # |value| < 10**18
+MAX_FRACTION_DIGITS = 18
+INT64 = 2 ** 63
 
 
 def _is_index(key: Any) -> bool:
-    return key.isdigit() if type(key) is str else type(key) is int and key >= 0
+    # ASCII digits only: "²".isdigit() is True, and int("²") fails
+    return key.isascii() and key.isdigit() if type(key) is str \
+        else type(key) is int and key >= 0
 
 
 def _keyed_list(value: Mapping[Any, Any]) -> Union[list[Any], None]:
@@ -78,30 +82,67 @@ def _as_mapping(value: Any, cls: type) -> Union[Mapping[str, Any], None]:
     return value
 
 
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
+
+
+def bounded_decimal(value: Any) -> Decimal:
+    """``value`` (Decimal, int, float or numeric text) as a finite Decimal within the bounds
+    a price or quantity can have, in time proportional to its length; ConversionError if not."""
+    if isinstance(value, bool):
+        raise ConversionError(f"expected a number, got {value!r}")
+    if isinstance(value, int):
+        if -INT64 < value < INT64:
+            return Decimal(value)
+        raise ConversionError("number out of range (more than 18 digits)")
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) > MAX_NUMBER_TEXT:
+            raise ConversionError(f"number text of {len(text)} characters is out of range")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ConversionError(f"expected a number, got {_short(value)}") from None
+    elif isinstance(value, float):
+        number = Decimal(repr(value))  # repr first: Decimal(0.1) keeps the float's 55 digits
+    elif isinstance(value, Decimal):
+        number = value
+    else:
+        raise ConversionError(f"expected a number, got {type(value).__name__}")
+    if not number.is_finite():
+        raise ConversionError(f"expected a finite number, got {_short(value)}")
+    if number and number.adjusted() >= MAX_MAGNITUDE_DIGITS:
+        raise ConversionError(f"number out of range: {_short(value)}")
+    if _exponent(number) < -MAX_FRACTION_DIGITS:
+        number = number.normalize()  # trailing zeros and 0E-999 are harmless
+        if _exponent(number) < -MAX_FRACTION_DIGITS:
+            raise ConversionError(f"more than {MAX_FRACTION_DIGITS} decimal places: "
+                                  f"{_short(value)}")
+    return number
+
+
+def _exponent(number: Decimal) -> int:
+    exponent = number.as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0  # only NaN/Infinity have a letter
+
+
 def _to_int(value: Any, _: Any = None) -> int:
     if isinstance(value, bool):
         raise ConversionError(f"expected an integer, got {value!r}")
-    if isinstance(value, int):
+    if type(value) is int and -INT64 < value < INT64:
         return value
     try:
-        number = Decimal(value.strip() if isinstance(value, str) else str(value))
-    except (InvalidOperation, TypeError, AttributeError):
-        raise ConversionError(f"expected an integer, got {value!r}") from None
+        number = bounded_decimal(value)  # bounded: the int() below is cheap
+    except ConversionError as exc:
+        raise ConversionError(exc.reason.replace("a number", "an integer")) from None
     if number != number.to_integral_value():
-        raise ConversionError(f"expected an integer, got {value!r}")
+        raise ConversionError(f"expected an integer, got {_short(value)}")
     return int(number)
 
 
 def _to_decimal(value: Any, _: Any = None) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ConversionError(f"expected a number, got {value!r}")
-    try:
-        # str() first: Decimal(0.1) would keep the binary float's 55 digits
-        return Decimal(value.strip() if isinstance(value, str) else str(value))
-    except InvalidOperation:
-        raise ConversionError(f"expected a number, got {value!r}") from None
+    return bounded_decimal(value)
 
 
 def _to_bool(value: Any, _: Any = None) -> bool:
@@ -124,6 +165,14 @@ def _to_str(value: Any, _: Any = None) -> str:
     if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
         return str(value)
     raise ConversionError(f"expected a string, got {value!r}")
+
+
+def _to_dict(value: Any, _: Any = None) -> dict[Any, Any]:
+    if value is None or value == "" or value == []:
+        return {}
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise ConversionError(f"expected an object, got {type(value).__name__}")
 
 
 def _unstructure_value(value: Any) -> Any:
@@ -162,7 +211,7 @@ class _Converter:
         conv.register_structure_hook_factory(lambda t: _optional_of(t) is not None,
                                              self._optional_hook)
         conv.register_structure_hook_factory(lambda t: _origin(t) is list, self._list_hook)
-        conv.register_structure_hook_func(lambda t: _origin(t) is dict, lambda v, _: dict(v or {}))
+        conv.register_structure_hook_func(lambda t: _origin(t) is dict, _to_dict)
         conv.register_structure_hook_factory(attrs.has, self._model_hook)
         self._conv = conv
 
@@ -196,7 +245,7 @@ class _Converter:
                 try:
                     out.append(hook(item, item_type))
                 except ConversionError as exc:
-                    raise ConversionError(f"[{index}]: {exc}") from None
+                    raise ConversionError(exc.reason, f"[{index}]{exc.path}") from None
             return out
         return structure_list
 
@@ -221,15 +270,10 @@ class _Converter:
                 try:
                     kwargs[key] = hook(item, tp)
                 except ConversionError as exc:
-                    raise ConversionError(f"{cls.__name__}.{key}{_join(exc)}") from None
+                    raise ConversionError(exc.reason, f".{key}{exc.path}") from None
             return cls(**kwargs, extra_fields=extra)
 
         return structure_model
-
-
-def _join(exc: ConversionError) -> str:
-    text = str(exc)
-    return text if text.startswith(("[", ".")) else f": {text}"
 
 
 _CONVERTER = _Converter()
@@ -237,12 +281,13 @@ _CONVERTER = _Converter()
 
 def structure(data: Any, cls: type[T]) -> T:
     """Plain data from any backend -> model (or ``int``, ``bool``, ``str``, ``list[Model]``)."""
+    name = getattr(cls, "__name__", str(cls))
     try:
         return _CONVERTER.structure(data, cls)
-    except ConversionError:
-        raise
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
-        raise ConversionError(f"cannot read {getattr(cls, '__name__', cls)}: {exc}") from None
+    except ConversionError as exc:
+        raise ConversionError(exc.reason, exc.path, root=name) from None
+    except RecursionError:
+        raise ConversionError("nested too deeply", root=name) from None
 
 
 def unstructure(obj: Any) -> dict[str, Any]:

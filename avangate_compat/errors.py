@@ -19,38 +19,61 @@ class ConfigurationError(AvangateError, ValueError):
 
 
 class ValidationError(AvangateError, ValueError):
-    """An argument was rejected before any network I/O."""
+    """An argument was rejected before any network I/O; ``path`` names the field
+    (``Lead.Items[0].Price.Amount``) when the fault is inside an argument."""
 
-    def __init__(self, operation: str, message: str) -> None:
+    def __init__(self, operation: str, message: str, path: Optional[str] = None) -> None:
         super().__init__(f"{operation}: {message}")
         self.operation = operation
         self.message = message
+        self.path = path
 
 
 class TransportError(AvangateError):
-    """The server could not be reached, timed out, or answered outside the protocol."""
+    """The server could not be reached, timed out, or answered outside the protocol.
+
+    ``failure`` says which, and decides whether a retry is safe (see ``Client``):
+
+    - ``"connect"``: no connection; the request was never sent.
+    - ``"timeout"``, ``"disconnected"``: sent, then no complete answer; it may have run.
+    - ``"http"``: an HTTP status without the protocol's error body (a proxy page, a bare 503).
+    - ``"deadline"``: the call's total deadline passed.
+    - ``"too_large"``: the answer exceeded ``max_answer_bytes``.
+    - ``"tls"``: the TLS handshake or certificate failed; ``"url"``: the URL is unusable.
+    - ``"answer"``: an answer that is not the protocol, or does not confirm the call.
+    """
 
     def __init__(self, operation: str, backend: str, message: str,
-                 http_status: Optional[int] = None) -> None:
+                 http_status: Optional[int] = None, *, failure: str = "answer",
+                 retry_after: Optional[float] = None) -> None:
         status = f" (HTTP {http_status})" if http_status is not None else ""
         super().__init__(f"{operation} over {backend}: {message}{status}")
         self.operation = operation
         self.backend = backend
         self.message = message
         self.http_status = http_status
+        self.failure = failure
+        self.retry_after = retry_after
+
+    @property
+    def sent(self) -> bool:
+        """Whether the request may have reached the server (and run there)."""
+        return self.failure not in ("connect", "tls", "url")
 
 
 class APIError(AvangateError):
     """The server understood the call and refused it."""
 
     def __init__(self, operation: str, backend: str, code: Optional[str], message: str,
-                 http_status: Optional[int] = None) -> None:
+                 http_status: Optional[int] = None, *,
+                 retry_after: Optional[float] = None) -> None:
         super().__init__(f"{operation} over {backend} failed: [{code}] {message}")
         self.operation = operation
         self.backend = backend
         self.code = code
         self.message = message
         self.http_status = http_status
+        self.retry_after = retry_after
 
 
 class AuthenticationError(APIError):
@@ -67,6 +90,22 @@ class NotFoundError(APIError):
 
 class InvalidRequestError(APIError):
     """The server refused the arguments (for example an update the API does not allow)."""
+
+
+class RateLimitError(APIError):
+    """The server refused the call for now (HTTP 429); ``retry_after`` holds its advice in
+    seconds. The call was not run, so the client retries it, whatever the operation."""
+
+
+class ConversionError(AvangateError, ValueError):
+    """A value could not be read as the model's declared type; ``path`` locates it below the
+    converted object (``.Items[0].Price.Amount``), ``reason`` says what is wrong."""
+
+    def __init__(self, reason: str, path: str = "", root: str = "") -> None:
+        where = f"{root}{path}".lstrip(".")
+        super().__init__(f"{where}: {reason}" if where else reason)
+        self.reason = reason
+        self.path = path
 
 
 # Server error codes (SOAP faultcode, JSON-RPC data.error_code, REST error_code) by class.
@@ -87,6 +126,7 @@ _CODES: dict[str, type[APIError]] = {
     "LEAD_ERROR": InvalidRequestError,
     "INVALID_PARAMETERS": InvalidRequestError,
     "ORDER_PRODUCT_CODE_INVALID": InvalidRequestError,
+    "RATE_LIMIT_EXCEEDED": RateLimitError,
 }
 # Numeric JSON-RPC codes of the older Avangate API (api-facts.md, "Session").
 _NUMERIC: dict[str, type[APIError]] = {
@@ -94,23 +134,27 @@ _NUMERIC: dict[str, type[APIError]] = {
     "-32602": InvalidRequestError,
 }
 _STATUS: dict[int, type[APIError]] = {
-    401: AuthenticationError, 403: AuthenticationError, 404: NotFoundError,
+    429: RateLimitError, 401: AuthenticationError, 403: AuthenticationError, 404: NotFoundError,
     400: InvalidRequestError, 422: InvalidRequestError,
 }
 
 
 def api_error(operation: str, backend: str, code: Optional[str], message: str,
-              http_status: Optional[int] = None) -> APIError:
+              http_status: Optional[int] = None, *,
+              retry_after: Optional[float] = None) -> APIError:
     """Build the right :class:`APIError` subclass for a server refusal."""
     bare = code.rsplit(":", 1)[-1].strip() if code else None
     cls = _CODES.get(bare or "") or _NUMERIC.get(bare or "")
+    if http_status == 429:
+        cls = RateLimitError  # whatever the body calls it, the call was refused, not run
     if cls is None and http_status is not None:
         cls = _STATUS.get(http_status)
     if cls is None and bare and bare.endswith("_NOT_FOUND"):
         cls = NotFoundError
     if operation == "login" and cls in (None, SessionError):
         cls = AuthenticationError  # a refused login is never a stale session
-    return (cls or APIError)(operation, backend, bare, message, http_status)
+    return (cls or APIError)(operation, backend, bare, message, http_status,
+                             retry_after=retry_after)
 
 
 class IPNSignatureError(AvangateError):

@@ -49,8 +49,10 @@ class Operation:
     idempotent: bool
     """Safe to send again after a connection failure."""
     needs_session: bool = True
-    fails_without: Optional[str] = None
-    """A result lacking this key but holding ``Errors`` is a refusal, not a success."""
+    confirmed_by: Optional[str] = None
+    """A write's answer confirms it only when it holds this key, non-empty; without it, its
+    ``Errors`` (or the lack of any confirmation) is raised. Writes returning ``bool`` are
+    confirmed by ``True`` alone."""
     session_layout: Optional[Callable[[Config, list[Any]], list[Any]]] = None
     """Rearranges the arguments for SOAP and JSON-RPC where their layout is a setting."""
 
@@ -60,11 +62,14 @@ class Operation:
             names = ", ".join(p.name for p in self.params)
             raise ValidationError(self.name, f"takes {len(self.params)} argument(s) "
                                                f"({names}), got {len(args)}")
-        return [p.check(self.name, p.name, a) for p, a in zip(self.params, args)]
+        wire = [p.check(self.name, p.name, a) for p, a in zip(self.params, args)]
+        for param, value in zip(self.params, wire):
+            v.sendable(self.name, param.name, value)
+        return wire
 
 
 def _update_lead_layout(config: Config, args: list[Any]) -> list[Any]:
-    """api-facts.md: updateLead's SOAP/JSON-RPC layout is unknown. ``"code,lead"`` sends
+    """docs/api-facts.md: updateLead's SOAP/JSON-RPC layout is unknown. ``"code,lead"`` sends
     ``(sessionID, LeadCode, Lead)``; ``"lead"`` sends ``(sessionID, Lead)`` with the code inside."""
     code, lead = args
     return [code, lead] if config.update_lead_layout == "code,lead" \
@@ -86,12 +91,12 @@ OPERATIONS: dict[str, Operation] = {op.name: op for op in [
         RestRoute("GET", "/leads/", query="SearchOptions"), idempotent=True),
     _op("addLead", [("Lead", v.lead)], models.LeadResponse,
         RestRoute("POST", "/leads/", body="Lead", unwrap="LeadResponse"),
-        idempotent=False, fails_without="LeadCode"),
+        idempotent=False, confirmed_by="LeadCode"),
     _op("updateLead", [("LeadCode", v.code), ("Lead", v.lead)], models.LeadResponse,
         RestRoute("PUT", "/leads/{LeadCode}/", body="Lead", unwrap="LeadResponse"),
-        idempotent=True, fails_without="LeadCode", session_layout=_update_lead_layout),
+        idempotent=True, confirmed_by="LeadCode", session_layout=_update_lead_layout),
     _op("markLeads", [("Leads", v.mark_leads)], models.MarkLeadsResponse,
-        RestRoute("PUT", "/leads/", body="Leads"), idempotent=False),
+        RestRoute("PUT", "/leads/", body="Leads"), idempotent=False, confirmed_by="Response"),
     _op("getProductByCode", [("ProductCode", v.code)], models.Product,
         RestRoute("GET", "/products/{ProductCode}/"), idempotent=True),
     _op("updateProduct", [("Product", v.product)], bool,

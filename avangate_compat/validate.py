@@ -10,27 +10,48 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Callable
 
 from . import models
-from .convert import ConversionError, structure, unstructure
-from .errors import ValidationError
+from .convert import bounded_decimal, structure, unstructure
+from .errors import ConversionError, ValidationError
 
 Checker = Callable[[str, str, Any], Any]
 
 LEAD_TYPES = ("New", "Used", "UsedSuccess", "Stopped", "NotStopped")
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What XML 1.0 cannot carry (SOAP would fail on it, other backends must refuse it alike):
+# C0 controls but tab, LF and CR; lone surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MAX_NESTING = 32
+
+
+def _decoded(operation: str, name: str, value: Any) -> Any:
+    """Python 2 code passed ``str`` (bytes): accept UTF-8 bytes as text."""
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError(operation, f"{name}: bytes that are not UTF-8 text",
+                                  name) from None
+    return value
 
 
 def code(operation: str, name: str, value: Any) -> str:
-    """A non-empty identifier such as a LeadCode or ProductCode."""
+    """A non-empty identifier such as a LeadCode or ProductCode. It may stand in a REST path,
+    so ``.``, ``..`` and ``/`` are refused: no code can reach another resource."""
+    value = _decoded(operation, name, value)
     if not isinstance(value, str):
-        raise ValidationError(operation, f"{name} must be a string, got {type(value).__name__}")
+        raise ValidationError(operation, f"{name} must be a string, got {type(value).__name__}",
+                              name)
     if not value.strip():
-        raise ValidationError(operation, f"{name} must not be empty")
-    if _CONTROL.search(value):
-        raise ValidationError(operation, f"{name} must not contain control characters")
+        raise ValidationError(operation, f"{name} must not be empty", name)
+    if _CONTROL.search(value) or _NOT_XML.search(value):
+        raise ValidationError(operation, f"{name} must not contain control characters", name)
+    if value.strip() in (".", "..") or "/" in value or "\\" in value:
+        raise ValidationError(operation, f"{name} must not be '.', '..' or hold a slash", name)
     return value
 
 
@@ -48,15 +69,33 @@ def _as_model(operation: str, name: str, value: Any, cls: type) -> Any:
         try:
             return structure(dict(value), cls)
         except ConversionError as exc:
-            raise ValidationError(operation, f"{name}: {exc}") from None
+            raise ValidationError(operation, f"{name}{exc.path}: {exc.reason}",
+                                  f"{name}{exc.path}") from None
     raise ValidationError(operation, f"{name} must be a {cls.__name__} or a mapping, "
                                      f"got {type(value).__name__}")
 
 
+# What every product the API returns carries. updateProduct replaces the whole product, so an
+# argument without these is a partial update that would erase the rest.
+COMPLETE_PRODUCT = ("ProductName", "ProductType", "Enabled")
+_PARTIAL_PRODUCT = ("updateProduct replaces the whole product and erases every field left out; "
+                    "read it with getProductByCode, change it, and write that back, or call "
+                    "update_product_fields(ProductCode, Field=value, ...)")
+
+
 def product(operation: str, name: str, value: Any) -> dict[str, Any]:
-    """A Product (model or mapping) that names its ProductCode."""
+    """A whole Product (model or mapping) that names its ProductCode."""
+    if isinstance(value, Mapping):
+        missing = [f for f in (*COMPLETE_PRODUCT, "PricingConfigurations") if f not in value]
+        if missing:
+            raise ValidationError(operation, f"{name} lacks {', '.join(missing)}: "
+                                             f"{_PARTIAL_PRODUCT}", name)
     item = _as_model(operation, name, value, models.Product)
     code(operation, f"{name}.ProductCode", item.ProductCode)
+    missing = [f for f in COMPLETE_PRODUCT if getattr(item, f) is None]
+    if missing:
+        raise ValidationError(operation, f"{name} has no {', '.join(missing)}: "
+                                         f"{_PARTIAL_PRODUCT}", name)
     return unstructure(item)
 
 
@@ -130,8 +169,9 @@ def codes(operation: str, name: str, value: Any) -> list[str]:
 
 
 def text(operation: str, name: str, value: Any) -> str:
+    value = _decoded(operation, name, value)
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(operation, f"{name} must be a non-empty string")
+        raise ValidationError(operation, f"{name} must be a non-empty string", name)
     return value
 
 
@@ -178,3 +218,38 @@ def mark_leads(operation: str, name: str, value: Any) -> list[dict[str, Any]]:
         out.append(unstructure(mark))
     return out
 
+
+
+def sendable(operation: str, name: str, value: Any) -> None:
+    """Every value about to be sent is one the wire can carry: text XML can hold, booleans,
+    finite numbers within range, lists and objects with text keys, not nested absurdly deep.
+    Runs on the wire data of every call, whatever built it, so a model whose attributes were
+    set by hand is checked too; the fault is reported with its field path."""
+    todo: list[tuple[str, Any, int]] = [(name, value, 0)]
+    while todo:
+        path, item, depth = todo.pop()
+        if item is None or isinstance(item, (bool, str)):
+            if isinstance(item, str) and _NOT_XML.search(item):
+                raise ValidationError(operation, f"{path} holds a character XML cannot carry "
+                                                 "(a control character or lone surrogate)",
+                                      path)
+            continue
+        if depth > MAX_NESTING:
+            raise ValidationError(operation, f"{path} nests deeper than {MAX_NESTING} levels",
+                                  path)
+        if isinstance(item, (int, float, Decimal)):
+            try:
+                bounded_decimal(item)
+            except ConversionError as exc:
+                raise ValidationError(operation, f"{path}: {exc}", path) from None
+        elif isinstance(item, Mapping):
+            for key, entry in item.items():
+                if not isinstance(key, str):
+                    raise ValidationError(operation, f"{path} has a key that is not text: "
+                                                     f"{key!r}", path)
+                todo.append((f"{path}.{key}", entry, depth + 1))
+        elif isinstance(item, (list, tuple)):
+            todo.extend((f"{path}[{i}]", entry, depth + 1) for i, entry in enumerate(item))
+        else:
+            raise ValidationError(operation, f"{path}: cannot send a "
+                                             f"{type(item).__name__}", path)

@@ -93,8 +93,9 @@ def test_unknown_fields_are_kept_and_sent_back() -> None:
 
 
 @pytest.mark.parametrize(("payload", "where"), [
-    ({"Items": [{"Quantity": "two"}]}, r"Lead.Items\[0\]: LeadItem.Quantity"),
-    ({"Items": [{"Price": {"Amount": "a lot"}}]}, r"LeadPrice.Amount"),
+    ({"Items": [{"Quantity": "two"}]}, r"Lead.Items\[0\].Quantity: expected an integer"),
+    ({"Items": [{"Price": {"Amount": "a lot"}}]},
+     r"Lead.Items\[0\].Price.Amount: expected a number"),
     ({"BillingDetails": "Customer"}, r"BillingDetails"),
     ({"Items": [{"IsDynamic": "maybe"}]}, r"IsDynamic"),
     ({"Items": [{"Quantity": "2.5"}]}, r"Quantity"),

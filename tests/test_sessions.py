@@ -15,6 +15,8 @@ from avangate_compat.session import SessionManager
 
 from .conftest import SESSION_BACKENDS
 
+_FAR = float("inf")  # no deadline
+
 
 @pytest.mark.parametrize("backend", SESSION_BACKENDS)
 def test_sixteen_threads_starting_at_once_cause_one_login(
@@ -129,12 +131,12 @@ def test_two_clients_two_accounts_side_by_side(sandbox: Sandbox,
 
 def test_session_manager_invalidate_only_drops_the_refused_id() -> None:
     ids = iter(["first", "second", "third"])
-    manager = SessionManager(lambda: next(ids), lifetime=600, margin=60)
-    assert manager.get() == "first"
+    manager = SessionManager(lambda _deadline: next(ids), lifetime=600, margin=60)
+    assert manager.get(_FAR) == "first"
     manager.invalidate("stale-id-from-another-thread")
-    assert manager.get() == "first"
+    assert manager.get(_FAR) == "first"
     manager.invalidate("first")
-    assert manager.get() == "second"
+    assert manager.get(_FAR) == "second"
     assert manager.login_count == 2
     assert "first" not in repr(manager) and "second" not in repr(manager)
 
@@ -142,9 +144,10 @@ def test_session_manager_invalidate_only_drops_the_refused_id() -> None:
 def test_session_manager_renews_by_its_clock() -> None:
     now = [0.0]
     ids = iter(["a", "b"])
-    manager = SessionManager(lambda: next(ids), lifetime=600, margin=60, clock=lambda: now[0])
-    assert manager.get() == "a"
+    manager = SessionManager(lambda _deadline: next(ids), lifetime=600, margin=60,
+                             clock=lambda: now[0])
+    assert manager.get(_FAR) == "a"
     now[0] = 539.0
-    assert manager.get() == "a"
+    assert manager.get(_FAR) == "a"
     now[0] = 540.0
-    assert manager.get() == "b"
+    assert manager.get(_FAR) == "b"

@@ -17,8 +17,9 @@ class Backend(Protocol):
     name: str
     uses_session: bool
 
-    def call(self, operation: Operation, args: list[Any]) -> Any:
-        """Send one call and return the decoded result as plain data."""
+    def call(self, operation: Operation, args: list[Any], deadline: float) -> Any:
+        """Send one call, done by ``deadline`` (``time.monotonic()``), and return the decoded
+        result as plain data."""
 
     def close(self) -> None:
         """Release pooled connections."""

@@ -96,7 +96,7 @@ class SoapBackend:
         self._url = config.soap_endpoint
         self._items: dict[int, Any] = {}
 
-    def call(self, operation: Operation, args: list[Any]) -> Any:
+    def call(self, operation: Operation, args: list[Any], deadline: float) -> Any:
         name = operation.name
         try:
             binding_op = self._binding.get(name)
@@ -117,11 +117,12 @@ class SoapBackend:
             raise TransportError(name, self.name, f"cannot encode the request: {exc}") from None
         headers = {"Content-Type": "text/xml; charset=utf-8",
                    "SOAPAction": f'"{binding_op.soapaction or ""}"'}
-        response = _http.send(self._http, self._config, name, self.name, "POST", self._url,
-                              data=etree.tostring(envelope, encoding="utf-8",
-                                                  xml_declaration=True),
-                              headers=headers)
-        return _read_answer(name, response.content, response.status_code)
+        answer = _http.send(self._http, self._config, name, self.name, "POST", self._url,
+                            deadline=deadline,
+                            data=etree.tostring(envelope, encoding="utf-8",
+                                                xml_declaration=True),
+                            headers=headers)
+        return read_answer(name, answer)
 
     def close(self) -> None:
         self._http.close()
@@ -166,18 +167,18 @@ def _local(tag: Any) -> str:
     return str(tag).rsplit("}", 1)[-1]
 
 
-def _read_answer(operation: str, content: bytes, status: int) -> Any:
+def read_answer(operation: str, answer: _http.Answer) -> Any:
+    """The return value of a SOAP answer as plain data, or the Fault it carries."""
+    status = answer.status
     try:
-        root = etree.fromstring(content, parser=_PARSER)
+        root = etree.fromstring(answer.body, parser=_PARSER)
     except etree.XMLSyntaxError:
+        if status >= 300:
+            raise _http.http_failure(operation, "soap", answer) from None
         raise TransportError(operation, "soap", "answer is not XML", status) from None
     body = root.find(f"{{{ENV}}}Body") if root.tag == f"{{{ENV}}}Envelope" else None
-    if body is None:
-        raise TransportError(operation, "soap", "answer is not a SOAP 1.1 envelope", status)
-    first = next(body.iterchildren(tag=etree.Element), None)
-    if first is None:
-        raise TransportError(operation, "soap", "answer body is empty", status)
-    if first.tag == f"{{{ENV}}}Fault":
+    first = None if body is None else next(body.iterchildren(tag=etree.Element), None)
+    if first is not None and first.tag == f"{{{ENV}}}Fault":
         code = first.findtext("faultcode") or None
         message = first.findtext("faultstring") or ""
         detail = first.find("detail")
@@ -185,51 +186,91 @@ def _read_answer(operation: str, content: bytes, status: int) -> Any:
             specific = next((e.text for e in detail.iter() if _local(e.tag) == "error_code"),
                             None)
             code = specific or code
-        raise api_error(operation, "soap", code, message, status)
-    if status >= 400:
-        raise TransportError(operation, "soap", "HTTP error without a SOAP fault", status)
+        raise api_error(operation, "soap", code[:200] if code else None, message[:2000],
+                        status, retry_after=_http.retry_after(answer))
+    if status >= 300:  # an HTML page that parses as XML, or an envelope without a Fault
+        raise _http.http_failure(operation, "soap", answer)
+    if body is None:
+        raise TransportError(operation, "soap", "answer is not a SOAP 1.1 envelope", status)
+    if first is None:
+        raise TransportError(operation, "soap", "answer body is empty", status)
     ids = {e.get("id"): e for e in body.iter(tag=etree.Element) if e.get("id")}
     result = next(first.iterchildren(tag=etree.Element), None)
-    return None if result is None else _decode(result, ids, 0)
-
-
-def _decode(element: Any, ids: Mapping[Optional[str], Any], depth: int) -> Any:
-    if depth > 64:
-        raise TransportError("decode", "soap", "answer nests deeper than 64 levels")
-    href = element.get("href")
-    if href is not None:
-        target = ids.get(href.lstrip("#"))
-        if target is None:
-            raise TransportError("decode", "soap", f"dangling multiref {href!r}")
-        element = target
-    if element.get(f"{{{XSI}}}nil") in ("true", "1"):
+    if result is None:
         return None
-    xsi_type = _local(element.get(f"{{{XSI}}}type", "")).rsplit(":", 1)[-1]
-    children = list(element.iterchildren(tag=etree.Element))
-    names = {_local(c.tag) for c in children}
-    if (element.get(f"{{{ENC}}}arrayType") is not None or xsi_type == "Array"
-            or xsi_type.startswith("ArrayOf") or (children and names == {"item"})
-            or (len(children) > 1 and len(names) == 1 and xsi_type == "")):
-        return [_decode(c, ids, depth + 1) for c in children]
-    if children:
-        out: dict[str, Any] = {}
-        for child in children:
-            key = _local(child.tag)
-            value = _decode(child, ids, depth + 1)
-            if key in out:  # a repeated element without an array wrapper
-                previous = out[key]
-                out[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
-            else:
-                out[key] = value
-        return out
-    text = element.text or ""
-    try:
-        if xsi_type in _INTS:
-            return int(text)
-        if xsi_type in _NUMBERS:
-            return Decimal(text)
-    except (ValueError, InvalidOperation):
-        return text  # let the converter report it against the model's field
-    if xsi_type == "boolean":
-        return text.strip() in ("true", "1")
-    return text
+    # Shared (multiref) values are decoded once, but each reference costs its whole size again,
+    # as it will for whoever walks the result: a budget proportional to the answer's elements
+    # bounds the work, so an answer that fans references out exponentially is refused.
+    budget = 4 * sum(1 for _ in body.iter(tag=etree.Element)) + 1000
+    return _Decoder(operation, ids, budget).decode(result, 0)
+
+
+class _Decoder:
+    def __init__(self, operation: str, ids: Mapping[Optional[str], Any], budget: int) -> None:
+        self.operation = operation
+        self.ids = ids
+        self.left = budget
+        self.shared: dict[int, tuple[Any, int]] = {}
+
+    def _spend(self, nodes: int) -> None:
+        self.left -= nodes
+        if self.left < 0:
+            raise TransportError(self.operation, "soap", "answer's references expand far "
+                                                         "beyond its size")
+
+    def decode(self, element: Any, depth: int) -> Any:
+        if depth > 64:
+            raise TransportError(self.operation, "soap", "answer nests deeper than 64 levels")
+        href = element.get("href")
+        if href is None:
+            return self._value(element, depth)
+        target = self.ids.get(href.lstrip("#"))
+        if target is None:
+            raise TransportError(self.operation, "soap", f"dangling multiref {href[:64]!r}")
+        known = self.shared.get(id(target))
+        if known is not None:
+            value, nodes = known
+            self._spend(nodes)
+            return value
+        before = self.left
+        value = self._value(target, depth)
+        self.shared[id(target)] = (value, before - self.left)
+        return value
+
+    def _value(self, element: Any, depth: int) -> Any:
+        self._spend(1)
+        if element.get(f"{{{XSI}}}nil") in ("true", "1"):
+            return None
+        xsi_type = _local(element.get(f"{{{XSI}}}type", "")).rsplit(":", 1)[-1]
+        children = list(element.iterchildren(tag=etree.Element))
+        names = {_local(c.tag) for c in children}
+        if (element.get(f"{{{ENC}}}arrayType") is not None or xsi_type == "Array"
+                or xsi_type.startswith("ArrayOf") or (children and names == {"item"})
+                or (len(children) > 1 and len(names) == 1 and xsi_type == "")):
+            return [self.decode(c, depth + 1) for c in children]
+        if children:
+            out: dict[str, Any] = {}
+            for child in children:
+                key = _local(child.tag)
+                value = self.decode(child, depth + 1)
+                if key in out:  # a repeated element without an array wrapper
+                    previous = out[key]
+                    out[key] = [*previous, value] if isinstance(previous, list) \
+                        else [previous, value]
+                else:
+                    out[key] = value
+            return out
+        text = element.text or ""
+        if xsi_type in _INTS and len(text) <= 64:  # longer is no int64; the converter says so
+            try:
+                return int(text)
+            except ValueError:
+                return text
+        if xsi_type in _NUMBERS and len(text) <= 64:
+            try:
+                return Decimal(text)
+            except InvalidOperation:
+                return text  # let the converter report it against the model's field
+        if xsi_type == "boolean":
+            return text.strip() in ("true", "1")
+        return text
