@@ -109,7 +109,7 @@ class ConversionError(AvangateError, ValueError):
 
 
 # Server error codes (SOAP faultcode, JSON-RPC data.error_code, REST error_code) by class.
-# The 6.0 codes are only partly documented (api-facts.md); unknown codes stay plain APIError.
+# The 6.0 codes are only partly documented (docs/api-facts.md); unknown codes stay plain APIError.
 _CODES: dict[str, type[APIError]] = {
     "AUTHENTICATION_ERROR": AuthenticationError,
     "AUTHENTICATION_FAILED": AuthenticationError,
@@ -128,7 +128,7 @@ _CODES: dict[str, type[APIError]] = {
     "ORDER_PRODUCT_CODE_INVALID": InvalidRequestError,
     "RATE_LIMIT_EXCEEDED": RateLimitError,
 }
-# Numeric JSON-RPC codes of the older Avangate API (api-facts.md, "Session").
+# Numeric JSON-RPC codes of the older Avangate API (docs/api-facts.md, "Session").
 _NUMERIC: dict[str, type[APIError]] = {
     "10000": SessionError, "10001": SessionError, "10002": SessionError,
     "-32602": InvalidRequestError,

@@ -1,4 +1,4 @@
-"""The documented hash, against the published vectors (api-facts.md, "Authentication")."""
+"""The documented hash, against the published vectors (docs/api-facts.md, "Authentication")."""
 
 from __future__ import annotations
 

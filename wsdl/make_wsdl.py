@@ -1,6 +1,6 @@
 """Write ``avangate-6.0.wsdl`` from the type and operation tables below.
 
-The real 6.0 WSDL is not public (see shared/reference/api-facts.md), so the shipped one is our
+The real 6.0 WSDL is not public (see docs/api-facts.md), so the shipped one is our
 own rpc/encoded description, in the style PHP's SoapServer and Zend_Soap produced: SOAP 1.1,
 ``style="rpc"``, ``use="encoded"``, SOAP-ENC arrays named ``ArrayOf<Type>``, every element
 nillable. The client never depends on these type names; the sandbox and PHP's SoapClient read
@@ -80,7 +80,7 @@ TYPES: dict[str, list[tuple[str, str]]] = {
     "LeadError": [("Code", "string"), ("Description", "string")],
     "MarkLead": [("LeadCode", "string"), ("Used", "boolean"), ("StopFollowups", "boolean")],
     "MarkLeadsResponse": [("Response", "string"), ("Errors", "LeadError[]")],
-    # Products (api-facts "Product", the pricing configuration seed)
+    # Products (docs/api-facts.md "Product", the pricing configuration seed)
     "Product": [
         ("AvangateId", "string"), ("ProductCode", "string"), ("ProductType", "string"),
         ("ProductName", "string"), ("ProductVersion", "string"), ("GroupName", "string"),
