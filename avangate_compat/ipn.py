@@ -53,12 +53,13 @@ import time
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Callable, Optional, Union
 
 import attrs
 
-from .errors import IPNSignatureError, ValidationError
+from .convert import bounded_decimal
+from .errors import ConversionError, IPNSignatureError, ValidationError
 
 # The signature fields, strongest first, with the digest each one uses.
 SIGNATURE_FIELDS: tuple[tuple[str, str, Callable[..., Any]], ...] = (
@@ -302,15 +303,14 @@ def _date(text: Optional[str], pattern: str) -> Optional[datetime]:
 def _decimal(text: Optional[str]) -> Optional[Decimal]:
     if not text:
         return None
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
+    try:  # finite and within a price's range, checked before any arithmetic
+        return bounded_decimal(text)
+    except ConversionError:
         return None
-    return value if value.is_finite() else None
 
 
 def _int(text: Optional[str]) -> Optional[int]:
-    if text is None or not _DIGITS.fullmatch(text.strip()):
+    if text is None or not _DIGITS.fullmatch(text.strip()) or len(text.strip()) > 18:
         return None
     return int(text.strip())
 

@@ -167,6 +167,15 @@ def test_unreadable_values_stay_text_and_do_not_refuse_a_signed_notification() -
     assert notification.ipn_date is None and notification.get("IPN_DATE") == "soon"
 
 
+def test_absurd_numbers_stay_text_and_are_never_computed() -> None:
+    pairs = [("IPN_PID[]", "9"), ("IPN_QTY[]", "9" * 5000), ("IPN_PRICE[]", "1e999999999"),
+             ("IPN_TOTALGENERAL", "1e999999999"), ("IPN_DATE", "20261124120000")]
+    notification = verify(signed(pairs), KEY)
+    assert notification.total is None
+    assert notification.products == (ProductLine(pid="9"),)
+    assert notification.get("IPN_TOTALGENERAL") == "1e999999999"
+
+
 def test_uppercase_hex_is_accepted() -> None:
     pairs = [(n, v.upper() if n in ALL else v) for n, v in signed(ORDER)]
     assert verify(pairs, KEY).signature == "sha3-256"
