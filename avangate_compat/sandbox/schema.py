@@ -8,6 +8,7 @@ shares nothing with the client's converter, so a bug there cannot hide here.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -19,6 +20,16 @@ from lxml import etree
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 SCALARS = ("string", "int", "boolean", "decimal")
+
+# Numbers are refused, before any conversion, unless their text is plain ASCII decimal notation
+# of sane size: Decimal -> int of a huge exponent ("1e999999999") never returns, and formatting
+# one with "f" writes a gigabyte. The limits are generous for money and counts.
+MAX_INTEGER_DIGITS = 18  # |x| < 1e18, inside int64
+MAX_FRACTION_DIGITS = 28  # Decimal's default precision; 0.1000000000000000055511 fits
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?", re.ASCII)
+# What XML 1.0 cannot carry: C0 controls but tab, LF, CR; surrogates; U+FFFE and U+FFFF.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_INDEX = re.compile(r"[0-9]{1,9}", re.ASCII)
 
 
 class Invalid(ValueError):
@@ -73,6 +84,50 @@ def load() -> Schema:
     return Schema(types, operations, namespace, text)
 
 
+def _zero_keyed(value: Mapping[Any, Any], path: str) -> list[Any]:
+    """A PHP-style ``{"0": a, "1": b}`` list, or one object where a list is declared. Only
+    short ASCII digit keys are indices ("²".isdigit() is true, and int() of 5,000 digits
+    fails); a key that looks like a number but is none of them is refused."""
+    keys = list(value)
+    if keys and all(isinstance(k, str) and _INDEX.fullmatch(k) for k in keys):
+        return [value[k] for k in sorted(keys, key=int)]
+    if any(isinstance(k, str) and (k.isdigit() or k.isdecimal() or k.isnumeric())
+           for k in keys):
+        raise Invalid(f"{path}: list keys must be ASCII indices 0-999999999")
+    return [value]
+
+
+def number_text(value: Any, path: str = "") -> str:
+    """The text of an int or Decimal, refused when it is not finite or absurdly large."""
+    if isinstance(value, int):
+        if abs(value) >= 10 ** MAX_INTEGER_DIGITS:
+            raise Invalid(f"{path}: number out of range (|x| < 1e{MAX_INTEGER_DIGITS})")
+        return str(value)
+    if not value.is_finite():
+        raise Invalid(f"{path}: {value} is not a finite number")
+    return str(_number(str(value), path))
+
+
+def _number(value: Any, path: str, type_name: str = "number") -> Decimal:
+    """``value`` (text, int or Decimal) as a Decimal, checked on its text in O(length) first:
+    ASCII digits, an exponent of at most four digits, |x| < 1e18, at most 28 digits after
+    the point. Only then is anything converted."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        value = number_text(value, path) if isinstance(value, int) or not value.is_finite() \
+            else str(value)
+    if not isinstance(value, str):
+        raise Invalid(f"{path}: expected a {type_name}")
+    text = value.strip()
+    if _NUMBER.fullmatch(text) is None:
+        raise Invalid(f"{path}: {text[:40]!r} is not a valid {type_name}")
+    number = Decimal(text)  # cheap now: the exponent has at most four digits
+    if number and number.adjusted() >= MAX_INTEGER_DIGITS:
+        raise Invalid(f"{path}: number out of range (|x| < 1e{MAX_INTEGER_DIGITS})")
+    if -int(number.as_tuple().exponent) > MAX_FRACTION_DIGITS:
+        raise Invalid(f"{path}: more than {MAX_FRACTION_DIGITS} digits after the point")
+    return number
+
+
 def _local(qname: str) -> str:
     return qname.rsplit(":", 1)[-1]
 
@@ -89,28 +144,32 @@ def canonical(value: Any, type_name: str, path: str = "") -> Any:
     if type_name.endswith("[]"):
         item = type_name[:-2]
         if isinstance(value, Mapping):
-            keys = list(value)
-            value = [value[k] for k in sorted(keys, key=int)] \
-                if keys and all(str(k).isdigit() for k in keys) else [value]
+            value = _zero_keyed(value, path)
         elif not isinstance(value, list):
             value = [value]
-        return [canonical(v, item, f"{path}[{i}]") for i, v in enumerate(value)]
+        items = [canonical(v, item, f"{path}[{i}]") for i, v in enumerate(value)]
+        if item not in SCALARS and any(v is None for v in items):
+            raise Invalid(f"{path}: a list of {item} cannot hold null")
+        return items
     try:
         if type_name == "string":
             if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
                 raise Invalid(f"{path}: expected a string")
-            return str(value)
+            text = value if isinstance(value, str) else number_text(value, path)
+            if NOT_XML.search(text):
+                raise Invalid(f"{path}: holds a character XML cannot carry")
+            return text
         if type_name == "int":
             if isinstance(value, bool):
                 raise Invalid(f"{path}: expected an integer")
-            number = Decimal(str(value).strip())
+            number = _number(value, path, type_name)
             if number != number.to_integral_value():
                 raise Invalid(f"{path}: expected an integer")
-            return int(number)
+            return int(number)  # safe: |number| < 1e18
         if type_name == "decimal":
             if isinstance(value, bool):
                 raise Invalid(f"{path}: expected a number")
-            return Decimal(str(value).strip())
+            return _number(value, path, type_name)
         if type_name == "boolean":
             if isinstance(value, bool):
                 return value

@@ -25,6 +25,16 @@ def _hook(obj: dict[str, Any]) -> Any:
     return obj
 
 
+def _int(text: str) -> Any:
+    # a file written by hand or by an older sandbox may hold integers Python will not convert
+    # from text (over 4,300 digits): keep them as Decimal, the encoders cope with any number
+    return int(text) if len(text) <= 40 else Decimal(text)
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, object_hook=_hook, parse_int=_int)
+
+
 class Store:
     """Leads and products by code, plus per-lead metadata the API does not show (type, dates)."""
 
@@ -41,7 +51,7 @@ class Store:
         with self._lock:
             row = self._db.execute("SELECT body FROM objects WHERE kind=? AND code=?",
                                    (kind, code)).fetchone()
-        return None if row is None else json.loads(row[0], object_hook=_hook)
+        return None if row is None else _loads(row[0])
 
     def put(self, kind: str, code: str, value: Any) -> None:
         body = json.dumps(value, default=_default)
@@ -49,11 +59,32 @@ class Store:
             self._db.execute("INSERT OR REPLACE INTO objects (kind, code, body) VALUES (?,?,?)",
                              (kind, code, body))
 
+    def add(self, kind: str, code: str, value: Any) -> bool:
+        """Insert unless ``code`` exists, atomically; False when it did exist."""
+        body = json.dumps(value, default=_default)
+        with self._lock:
+            cursor = self._db.execute("INSERT OR IGNORE INTO objects (kind, code, body) "
+                                      "VALUES (?,?,?)", (kind, code, body))
+            return cursor.rowcount == 1
+
+    def put_many(self, rows: list[tuple[str, str, Any]]) -> None:
+        """Write every (kind, code, value) or none."""
+        bodies = [(kind, code, json.dumps(value, default=_default)) for kind, code, value in rows]
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._db.executemany("INSERT OR REPLACE INTO objects (kind, code, body) "
+                                     "VALUES (?,?,?)", bodies)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
     def all(self, kind: str) -> list[Any]:
         with self._lock:
             rows = self._db.execute("SELECT body FROM objects WHERE kind=? ORDER BY rowid",
                                     (kind,)).fetchall()
-        return [json.loads(r[0], object_hook=_hook) for r in rows]
+        return [_loads(r[0]) for r in rows]
 
     def count(self) -> int:
         with self._lock:
