@@ -37,6 +37,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     serve.add_argument("--max-skew", type=float, default=600.0,
                        help="allowed clock difference of login dates, seconds "
                             "(default %(default)s)")
+    serve.add_argument("--session-error", choices=("documented", "forbidden"),
+                       default="documented",
+                       help="answer to an expired or unknown session: the documented codes, or "
+                            "the FORBIDDEN answer seen from the real service "
+                            "(default %(default)s)")
+    serve.add_argument("--latency", type=float, default=0.0, metavar="MS",
+                       help="delay every protocol answer by MS milliseconds (default 0)")
     serve.add_argument("--db", default=None,
                        help="SQLite file that keeps the state across restarts "
                             "(default: in memory)")
@@ -51,7 +58,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 def _serve(args: argparse.Namespace) -> int:
     try:
         sandbox = Sandbox(args.host, args.port, args.merchant_code, args.secret_key,
-                          args.session_ttl, args.db, args.max_skew)
+                          args.session_ttl, args.db, args.max_skew, args.session_error,
+                          args.latency)
     except ValueError as exc:
         print(f"avangate-compat sandbox: {exc}", file=sys.stderr)
         return 2

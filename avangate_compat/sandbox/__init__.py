@@ -43,13 +43,23 @@ class Sandbox:
     def __init__(self, host: str = "127.0.0.1", port: int = 0,
                  merchant_code: str = DEMO_MERCHANT_CODE, secret_key: str = DEMO_SECRET_KEY,
                  session_ttl: float = 600.0, db: Optional[str] = None,
-                 max_skew: float = 600.0) -> None:
+                 max_skew: float = 600.0, session_error: str = "documented",
+                 latency_ms: float = 0.0) -> None:
+        """``session_error``: "documented" (INVALID_SESSION 10001 / SESSION_EXPIRED 10002) or
+        "forbidden" (the one real answer on record: 10000 "Invalid hash provided or session
+        expired", FORBIDDEN). ``latency_ms`` delays every protocol answer."""
         _check_loopback(host)
         self.host = host
         self.requested_port = port
         self.merchant_code = merchant_code
         self.secret_key = secret_key
-        self.service = Service(Store(db), merchant_code, secret_key, session_ttl, max_skew)
+        store = Store(db)
+        try:
+            self.service = Service(store, merchant_code, secret_key, session_ttl, max_skew,
+                                   session_error, latency_ms)
+        except ValueError:
+            store.close()
+            raise
         self._server: Optional[BaseWSGIServer] = None
         self._thread: Optional[threading.Thread] = None
 
@@ -64,7 +74,8 @@ class Sandbox:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host  # IPv6: http://[::1]:port
+        return f"http://{host}:{self.port}"
 
     @property
     def credentials(self) -> dict[str, str]:
@@ -136,6 +147,22 @@ class Sandbox:
         POST them to ``url`` (loopback only) and return the delivery report, whose
         ``answer_valid`` says whether the listener's read receipt was right."""
         return self.control("POST", "ipn", {"url": url, "fields": fields})
+
+    def inject_fault(self, kind: str, count: Optional[int] = None,
+                     seconds: Optional[float] = None, **options: Any) -> Any:
+        """Arm a fault for the next ``count`` matching requests (1 by default) or for
+        ``seconds``: kind is latency (ms), http_error (status), html (status), drop, truncate,
+        session_expiry or rate_limit (retry_after); ``protocols=[...]`` and
+        ``operations=[...]`` narrow what it matches. Returns the armed fault."""
+        body: dict[str, Any] = {"kind": kind, **options}
+        if count is not None:
+            body["count"] = count
+        if seconds is not None:
+            body["seconds"] = seconds
+        return self.control("POST", "faults", body)
+
+    def clear_faults(self) -> Any:
+        return self.control("DELETE", "faults")
 
 
 def control(base_url: str, method: str, action: str, body: Any = None) -> Any:

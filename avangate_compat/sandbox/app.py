@@ -12,33 +12,112 @@ wraps in ``"0"``. No request ever gets a traceback page: every failure is a prot
 
 from __future__ import annotations
 
+import http
+import ipaddress
 import json
 import logging
+import math
+import re
+import socket
+import time
+import urllib.parse
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Optional, Union
 
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from . import soap
+from .faults import BadFault, bounded_number
+from .faults import Fault as ArmedFault
 from .schema import Invalid, canonical, load
-from .service import Fault, Service
+from .service import SESSION_ERRORS, Fault, Service
 
 log = logging.getLogger("avangate_compat.sandbox")
 MAX_BODY = 1024 * 1024
+MAX_JSON_DEPTH = 64  # the deepest real payload (a product) nests about ten levels
 JSON_TYPE = "application/json"
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
 
 
-def _json_default(value: Any) -> Any:
+def _json_depth_ok(data: bytes) -> bool:
+    """Whether no array or object nests deeper than MAX_JSON_DEPTH, in one linear pass over
+    the brackets outside strings (json.loads would recurse once per level)."""
+    depth = 0
+    for byte in _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", data)):
+        depth += 1 if byte in (0x5B, 0x7B) else -1
+        if depth > MAX_JSON_DEPTH:
+            return False
+    return True
+
+
+def _parse_int(text: str) -> Any:
+    # int() of thousands of digits is slow (and refused past 4,300): keep long ones Decimal,
+    # for the schema to refuse as out of range
+    return int(text) if len(text) <= 40 else Decimal(text)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def loads(data: bytes) -> Any:
+    """JSON as the sandbox reads it: Decimal numbers, no NaN/Infinity, bounded depth.
+    ValueError when it is none."""
+    if not _json_depth_ok(data):
+        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        return json.loads(data, parse_float=Decimal, parse_int=_parse_int,
+                          parse_constant=_refuse_constant)
+    except RecursionError:  # a body in UTF-16 escapes the byte scan above
+        raise ValueError("nested too deeply") from None
+
+
+def _number_json(value: Union[int, float, Decimal]) -> str:
+    """A number's JSON text, exact: a Decimal is sent as its own text (19.99, 22.50,
+    0.1000000000000000055511), never through float; what JSON cannot carry is null."""
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    raise TypeError(type(value).__name__)
+        return str(value) if value.is_finite() else "null"  # str(): O(digits), scientific
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else "null"
+    try:
+        return str(value)
+    except ValueError:  # more digits than Python writes
+        return "null"
+
+
+def _encode(value: Any, out: Callable[[str], Any]) -> None:
+    if value is None or value is True or value is False:
+        out("null" if value is None else "true" if value else "false")
+    elif isinstance(value, str):
+        out(json.dumps(value))
+    elif isinstance(value, (int, float, Decimal)):
+        out(_number_json(value))
+    elif isinstance(value, Mapping):
+        out("{")
+        for n, (key, item) in enumerate(value.items()):
+            out(", " if n else "")
+            out(json.dumps(str(key)))
+            out(": ")
+            _encode(item, out)
+        out("}")
+    elif isinstance(value, (list, tuple)):
+        out("[")
+        for n, item in enumerate(value):
+            out(", " if n else "")
+            _encode(item, out)
+        out("]")
+    else:
+        raise TypeError(f"cannot send {type(value).__name__} as JSON")
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, default=_json_default)
+    parts: list[str] = []
+    _encode(value, parts.append)
+    return "".join(parts)
 
 
 def _php_style(value: Any) -> Any:
@@ -70,6 +149,20 @@ def _rest_lead(value: Any, key: str = "") -> Any:
     return value
 
 
+class _Cut:
+    """A faulted request whose connection is cut instead of answered (``drop``/``truncate``)."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+
+Answer = Union[Response, _Cut]
+_DELAY = "avangate_compat.sandbox.delay_ms"
+# nginx's own wording, what a proxy in front of the real service would send
+_PROXY_REASONS = {502: "Bad Gateway", 503: "Service Temporarily Unavailable",
+                  504: "Gateway Time-out"}
+
+
 class SandboxApp:
     def __init__(self, service: Service) -> None:
         self.service = service
@@ -87,8 +180,10 @@ class SandboxApp:
         request = Request(environ)
         request.max_content_length = MAX_BODY
         path = request.path
+        protocol = True
         if path.startswith("/_sandbox/"):
-            handler: Callable[[Request], Response] = self._control
+            handler: Callable[[Request], Answer] = self._control
+            protocol = False
         elif path.rstrip("/") == "/soap/6.0":
             handler = self._soap
         elif path.rstrip("/") == "/rpc/6.0":
@@ -96,31 +191,73 @@ class SandboxApp:
         elif path.startswith("/rest/6.0/"):
             handler = self._rest_call
         else:
-            handler = _not_found
+            handler, protocol = _not_found, False
         try:
             response = handler(request)
-        except Exception:  # never a traceback page: a protocol-shaped 500 instead
+        except Exception:  # a last safety net: every known failure is answered explicitly
             log.exception("sandbox bug while serving %s", path)
             response = Response(_dumps({"error_code": "INTERNAL_ERROR",
                                         "message": "internal sandbox error"}),
                                 500, content_type=JSON_TYPE)
+        if protocol:
+            # slept here, in this worker thread (waitress runs 16): the I/O loop goes on
+            delay = self.service.latency_ms + environ.get(_DELAY, 0)
+            if delay > 0:
+                time.sleep(delay / 1000)
+        if isinstance(response, _Cut):
+            return _cut_connection(response.kind, environ, start_response)
         return response(environ, start_response)
+
+    # -- faults armed through the control API --------------------------------------------------
+
+    def _faulted(self, request: Request, protocol: str, operation: Optional[str],
+                 request_id: Any = None) -> Optional[Answer]:
+        """The answer of an armed fault matching this call, or None to serve it. Latency and
+        session-expiry faults return None: the call is served, late or to expired sessions."""
+        checks_session = protocol != "rest" and operation not in (None, "login")
+        fault = self.service.faults.take(protocol, operation, checks_session)
+        if fault is None:
+            return None
+        self.service.stats.count_fault(fault.kind)
+        if fault.kind == "latency":
+            request.environ[_DELAY] = fault.options["ms"]
+            return None
+        if fault.kind == "session_expiry":
+            self.service.expire_sessions(keep=True)
+            return None
+        if fault.kind in ("drop", "truncate"):
+            return _Cut(fault.kind)
+        if fault.kind == "http_error":
+            response = Response(b"", fault.options["status"])
+            del response.headers["Content-Type"]
+            return response
+        if fault.kind == "html":
+            return _proxy_page(fault.options["status"])
+        return _rate_limited(protocol, fault, request_id)
 
     # -- SOAP ----------------------------------------------------------------------------------
 
-    def _soap(self, request: Request) -> Response:
+    def _soap(self, request: Request) -> Answer:
         if request.method == "GET" and "wsdl" in {k.lower() for k in request.args}:
             location = request.host_url.rstrip("/") + "/soap/6.0/"
             text = load().wsdl_text.replace("https://api.2checkout.com/soap/6.0/", location)
             return Response(text, content_type="text/xml; charset=utf-8")
         if request.method != "POST":
             return Response("POST a SOAP envelope, or GET ?wsdl", 405, content_type="text/plain")
-        operation = "unknown"
+        operation = "<unknown>"
         try:
-            body = _body(request)
-            operation, args = soap.read_request(body)
+            try:
+                call = soap.parse(_body(request))
+            except Fault as fault:
+                if fault.code == "METHOD_NOT_FOUND":
+                    self.service.stats.count("soap:<unknown>")
+                raise
+            operation = call.operation
             self.service.stats.count(f"soap:{operation}")
-            result = self._dispatch(operation, args)
+            faulted = self._faulted(request, "soap", operation)
+            if faulted is not None:
+                return faulted
+            result = self._execute(operation, call.count, call.decode)
             return Response(soap.write_answer(operation, result),
                             content_type="text/xml; charset=utf-8")
         except Fault as fault:
@@ -129,25 +266,44 @@ class SandboxApp:
 
     # -- JSON-RPC ------------------------------------------------------------------------------
 
-    def _jsonrpc(self, request: Request) -> Response:
+    def _jsonrpc(self, request: Request) -> Answer:
         request_id: Any = None
-        operation = "unknown"
+        operation = "<unknown>"
         try:
             if request.method != "POST":
                 raise Fault("INVALID_REQUEST", "JSON-RPC needs POST", 405, -32600)
             try:
-                payload = json.loads(_body(request), parse_float=Decimal)
+                payload = loads(_body(request))
             except ValueError:
                 raise Fault("PARSE_ERROR", "Parse error", 400, -32700) from None
-            if not isinstance(payload, Mapping) or not isinstance(payload.get("method"), str):
+            if not isinstance(payload, Mapping):
                 raise Fault("INVALID_REQUEST", "Invalid Request", 400, -32600)
-            request_id = payload.get("id")
-            operation = payload["method"]
+            given_id = payload.get("id")
+            if given_id is not None and (isinstance(given_id, bool) or
+                                         not isinstance(given_id, (str, int, Decimal))):
+                raise Fault("INVALID_REQUEST", "Invalid Request: id must be a string, a "
+                                               "number or null", 400, -32600)
+            request_id = given_id
+            if payload.get("jsonrpc") != "2.0" or not isinstance(payload.get("method"), str):
+                raise Fault("INVALID_REQUEST", 'Invalid Request: needs "jsonrpc": "2.0" and '
+                                               "a method", 400, -32600)
+            name = payload["method"]
+            if name not in load().operations:
+                self.service.stats.count("jsonrpc:<unknown>")
+                raise Fault("METHOD_NOT_FOUND", f"Method not found: {name[:100]}", 400,
+                            -32601)
+            operation = name
+            self.service.stats.count(f"jsonrpc:{operation}")
             params = payload.get("params", [])
             if not isinstance(params, list):
                 raise Fault("INVALID_PARAMETERS", "params must be an array", 400, -32602)
-            self.service.stats.count(f"jsonrpc:{operation}")
-            result = self._dispatch(operation, params)
+            if operation == "updateLead" and len(params) == 2 and isinstance(params[1], Mapping):
+                # the other plausible layout: (sessionID, Lead) with the code inside the lead
+                params = [params[0], params[1].get("LeadCode"), params[1]]
+            faulted = self._faulted(request, "jsonrpc", operation, request_id)
+            if faulted is not None:
+                return faulted
+            result = self._execute(operation, len(params), params.__getitem__)
             return _json_response({"jsonrpc": "2.0", "id": request_id,
                                    "result": _php_style(result)})
         except Fault as fault:
@@ -156,32 +312,36 @@ class SandboxApp:
                 "code": fault.rpc_code, "message": fault.message,
                 "data": {"error_code": fault.code}}})
 
-    def _dispatch(self, operation: str, args: list[Any]) -> Any:
-        """Check the parameters against the WSDL's declaration, the session, then run."""
+    def _execute(self, operation: str, count: int, arg: Callable[[int], Any]) -> Any:
+        """Check the parameter count against the WSDL, then the session (reading the first
+        parameter only), and only then read, type and run the rest."""
         declared = load().operations.get(operation)
         if declared is None:
-            raise Fault("METHOD_NOT_FOUND", f"Method not found: {operation}", 400, -32601)
+            raise Fault("METHOD_NOT_FOUND", f"Method not found: {operation[:100]}", 400, -32601)
         params = declared[0]
-        if operation == "updateLead" and len(args) == 2 and isinstance(args[1], Mapping):
-            # the other plausible layout: (sessionID, Lead) with the code inside the lead
-            args = [args[0], args[1].get("LeadCode"), args[1]]
         optional = 1 if operation == "login" else 0
-        if not len(params) - optional <= len(args) <= len(params):
+        if not len(params) - optional <= count <= len(params):
             raise Fault("INVALID_PARAMETERS", f"{operation} takes {len(params)} parameters, "
-                                              f"got {len(args)}", 400, -32602)
-        try:
-            typed = [canonical(a, t, p) if t in ("string", "boolean") else a
-                     for a, (p, t) in zip(args, params)]
-        except Invalid as exc:
-            raise Fault("INVALID_PARAMETERS", str(exc), 400, -32602) from None
+                                              f"got {count}", 400, -32602)
+
+        def typed(index: int) -> Any:
+            part, type_name = params[index]
+            value = arg(index)
+            if type_name not in ("string", "boolean"):
+                return value  # objects are typed by the service, with their own checks
+            try:
+                return canonical(value, type_name, part)
+            except Invalid as exc:
+                raise Fault("INVALID_PARAMETERS", str(exc), 400, -32602) from None
+
         if operation == "login":
-            return self.service.login(*typed)
-        self.service.check_session(typed[0])
-        return getattr(self.service, operation)(*typed[1:])
+            return self.service.login(*(typed(i) for i in range(count)))
+        self.service.check_session(arg(0))
+        return getattr(self.service, operation)(*(typed(i) for i in range(1, count)))
 
     # -- REST ----------------------------------------------------------------------------------
 
-    def _rest_call(self, request: Request) -> Response:
+    def _rest_call(self, request: Request) -> Answer:
         try:
             adapter = self._rest.bind_to_environ(request.environ)
             try:
@@ -190,8 +350,14 @@ class SandboxApp:
                 raise Fault("NOT_FOUND" if exc.code == 404 else "METHOD_NOT_ALLOWED",
                             "No such resource", exc.code or 404) from None
             self.service.stats.count(f"rest:{endpoint}")
+            faulted = self._faulted(request, "rest", str(endpoint))
+            if faulted is not None:
+                return faulted
             self.service.check_rest_header(request.headers.get("X-Avangate-Authentication"))
-            result = self._rest_dispatch(str(endpoint), values.get("code"), request)
+            code = values.get("code")
+            if code is not None:
+                code = _typed_string(code, "code")
+            result = self._rest_dispatch(str(endpoint), code, request)
             return _json_response(result)
         except Fault as fault:
             return _json_response({"error_code": fault.code, "message": fault.message},
@@ -213,15 +379,15 @@ class SandboxApp:
             # The seed schema declares Items as one object: a "0"-keyed one, like its other lists.
             return {"Items": {str(i): _rest_lead(x) for i, x in enumerate(found["Items"])},
                     "Pagination": found["Pagination"]}
-        body = _json_body(request)
+        if endpoint == "getProductByCode":
+            return service.getProductByCode(code)
+        body = _rest_body(request)
         if endpoint == "addLead":
             return {"LeadResponse": service.addLead(body)}
         if endpoint == "updateLead":
             return {"LeadResponse": service.updateLead(code, body)}
         if endpoint == "markLeads":
             return service.markLeads(body)
-        if endpoint == "getProductByCode":
-            return service.getProductByCode(code)
         if not isinstance(body, Mapping):
             raise Fault("INVALID_PARAMETERS", "the body must be a product object", 400)
         if body.get("ProductCode") not in (None, code):
@@ -234,6 +400,7 @@ class SandboxApp:
         service = self.service
         action = (request.method, request.path.rstrip("/"))
         try:
+            _check_control_request(request)
             if action == ("GET", "/_sandbox/health"):
                 return _json_response({"status": "ok", "objects": service.store.count()})
             if action == ("GET", "/_sandbox/stats"):
@@ -248,32 +415,171 @@ class SandboxApp:
                 body = _json_body(request)
                 if not isinstance(body, Mapping):
                     raise Fault("INVALID_PARAMETERS", "expected {leads: [...], products: [...]}")
-                return _json_response(service.seed(list(body.get("leads", [])),
-                                                   list(body.get("products", []))))
+                return _json_response(service.seed(body.get("leads", []),
+                                                   body.get("products", [])))
             if action == ("POST", "/_sandbox/clock/advance"):
                 body = _json_body(request)
-                seconds = body.get("seconds") if isinstance(body, Mapping) else None
-                if isinstance(seconds, bool) or not isinstance(seconds, (int, Decimal)):
-                    raise Fault("INVALID_PARAMETERS", "expected {seconds: number}")
-                service.clock.offset += float(seconds)
+                seconds = _setting(body.get("seconds") if isinstance(body, Mapping) else None,
+                                   "seconds", 0, 10 ** 9)
+                service.clock.offset += seconds
                 return _json_response({"offset": service.clock.offset})
             if action == ("POST", "/_sandbox/sessions/expire"):
                 return _json_response({"expired": service.expire_sessions()})
             if action == ("POST", "/_sandbox/settings"):
-                body = _json_body(request)
-                ttl = body.get("session_ttl") if isinstance(body, Mapping) else None
-                if isinstance(ttl, bool) or not isinstance(ttl, (int, Decimal)) or ttl <= 0:
-                    raise Fault("INVALID_PARAMETERS", "expected {session_ttl: seconds > 0}")
-                service.session_ttl = float(ttl)
-                return _json_response({"session_ttl": service.session_ttl})
+                return _json_response(self._settings(_json_body(request)))
+            if action == ("GET", "/_sandbox/faults"):
+                return _json_response(service.faults.snapshot())
+            if action == ("POST", "/_sandbox/faults"):
+                try:
+                    return _json_response(service.faults.arm(_json_body(request)))
+                except BadFault as exc:
+                    raise Fault("INVALID_PARAMETERS", str(exc)) from None
+            if action == ("DELETE", "/_sandbox/faults"):
+                return _json_response({"cleared": service.faults.clear()})
             if action == ("POST", "/_sandbox/ipn"):  # sign and deliver a payment notification
                 from . import ipn
                 return _json_response(ipn.deliver(_json_body(request), service._secret,
                                                   service.clock.now()))
-            raise Fault("NOT_FOUND", f"no control action {action[0]} {action[1]}", 404)
+            raise Fault("NOT_FOUND", f"no control action {action[0]} {action[1][:100]}", 404)
         except Fault as fault:
             return _json_response({"error_code": fault.code, "message": fault.message},
                                   fault.status)
+
+    def _settings(self, body: Any) -> dict[str, Any]:
+        """Check every given setting, then apply them all (none when one is refused)."""
+        service = self.service
+        known = ("session_ttl", "session_error", "latency_ms")
+        if not isinstance(body, Mapping) or any(k not in known for k in body):
+            raise Fault("INVALID_PARAMETERS", f"expected an object of {', '.join(known)}")
+        ttl = service.session_ttl if body.get("session_ttl") is None else \
+            _setting(body["session_ttl"], "session_ttl", 0.001, 10 ** 9)
+        latency = service.latency_ms if body.get("latency_ms") is None else \
+            _setting(body["latency_ms"], "latency_ms", 0, 60_000)
+        session_error = body.get("session_error", service.session_error)
+        if session_error not in SESSION_ERRORS:
+            raise Fault("INVALID_PARAMETERS",
+                        f"session_error must be one of {', '.join(SESSION_ERRORS)}")
+        service.session_ttl, service.latency_ms = ttl, latency
+        service.session_error = session_error
+        return {"session_ttl": ttl, "session_error": session_error, "latency_ms": latency}
+
+
+def _setting(value: Any, name: str, minimum: float, maximum: float) -> float:
+    try:
+        return bounded_number(value, name, minimum, maximum, integer=False)
+    except BadFault as exc:
+        raise Fault("INVALID_PARAMETERS", str(exc)) from None
+
+
+def _typed_string(value: str, name: str) -> str:
+    try:
+        return str(canonical(value, "string", name))
+    except Invalid as exc:
+        raise Fault("INVALID_PARAMETERS", str(exc)) from None
+
+
+# -- the control API's guard against cross-site requests and DNS rebinding ---------------------
+
+def _loopback_name(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _split_host(value: str) -> Optional[tuple[str, Optional[str]]]:
+    """(host, port) of a Host header value; None when it is malformed."""
+    if value.startswith("["):
+        host, bracket, rest = value[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            return None
+        return host, rest[1:] or None
+    host, colon, port = value.partition(":")
+    return host, port if colon else None
+
+
+def _check_control_request(request: Request) -> None:
+    """A web page must not drive the control API: a foreign ``Origin`` is refused, a ``Host``
+    other than a loopback name is refused (DNS rebinding), and every request but GET must
+    say ``Content-Type: application/json`` (which no cross-site form or simple fetch can)."""
+    forbidden = Fault("FORBIDDEN", "", 403)
+    host = _split_host(request.headers.get("Host", ""))
+    if host is None or not _loopback_name(host[0]):
+        forbidden.message = "the control API answers only requests to a loopback host name"
+        raise forbidden
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        try:
+            parts = urllib.parse.urlsplit(origin)
+            origin_port = parts.port
+        except ValueError:
+            parts, origin_port = None, None
+        server_port = str(request.environ.get("SERVER_PORT", ""))
+        if parts is None or parts.scheme != "http" or not parts.hostname or \
+                not _loopback_name(parts.hostname) or str(origin_port or 80) != server_port:
+            forbidden.message = "the control API refuses requests from other origins"
+            raise forbidden
+    if request.method not in ("GET", "HEAD") and request.mimetype != JSON_TYPE:
+        forbidden.message = "control requests other than GET must be Content-Type: " \
+                            "application/json"
+        raise forbidden
+
+
+# -- answers of faults -----------------------------------------------------------------------
+
+def _proxy_page(status: int) -> Response:
+    reason = _PROXY_REASONS.get(status) or _reason(status)
+    page = (f"<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
+            f"<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+            "</body>\r\n</html>\r\n")
+    return Response(page, status, content_type="text/html")
+
+
+def _reason(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _rate_limited(protocol: str, fault: ArmedFault, request_id: Any) -> Response:
+    """HTTP 429 with Retry-After, in the protocol's error shape (inferred: 2Checkout documents
+    no rate-limit answer)."""
+    retry_after = fault.options["retry_after"]
+    message = f"Too many requests, retry after {retry_after} seconds"
+    limited = Fault("RATE_LIMIT_EXCEEDED", message, 429, 429)
+    if protocol == "soap":
+        response = Response(soap.write_fault(limited), 429,
+                            content_type="text/xml; charset=utf-8")
+    elif protocol == "jsonrpc":
+        response = _json_response({"jsonrpc": "2.0", "id": request_id, "error": {
+            "code": 429, "message": message, "data": {"error_code": limited.code}}}, 429)
+    else:
+        response = _json_response({"error_code": limited.code, "message": message}, 429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _cut_connection(kind: str, environ: dict[str, Any],
+                    start_response: Callable[..., Any]) -> Any:
+    """Close the client's connection with no answer (``drop``) or after part of the status
+    line and headers (``truncate``), through waitress's channel socket."""
+    disconnected = environ.get("waitress.client_disconnected")
+    sock = getattr(getattr(disconnected, "__self__", None), "socket", None)
+    if isinstance(sock, socket.socket):
+        try:
+            if kind == "truncate":
+                sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/js")
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # the client went first
+    else:  # not under waitress: the closest a WSGI application can get
+        log.warning("cannot %s the connection outside waitress", kind)
+    # waitress still writes an answer: to a socket that is shut down, so nobody reads it
+    start_response("502 Bad Gateway", [("Content-Length", "0")])
+    return [b""]
 
 
 def _body(request: Request) -> bytes:
@@ -284,10 +590,28 @@ def _body(request: Request) -> bytes:
 
 
 def _json_body(request: Request) -> Any:
+    """A control request's JSON body; an empty body is null."""
     try:
-        return json.loads(_body(request) or b"null", parse_float=Decimal)
+        return loads(_body(request).strip() or b"null")
     except ValueError:
         raise Fault("INVALID_JSON", "The body is not valid JSON", 400) from None
+
+
+def _rest_body(request: Request) -> Any:
+    """A REST write's body: application/json, present, valid, and not null."""
+    if request.mimetype != JSON_TYPE:
+        raise Fault("UNSUPPORTED_MEDIA_TYPE", "The body must be sent as Content-Type: "
+                                              "application/json", 415)
+    data = _body(request)
+    if not data.strip():
+        raise Fault("INVALID_JSON", "A JSON body is required", 400)
+    try:
+        body = loads(data)
+    except ValueError:
+        raise Fault("INVALID_JSON", "The body is not valid JSON", 400) from None
+    if body is None:
+        raise Fault("INVALID_PARAMETERS", "The body must not be null", 400)
+    return body
 
 
 def _json_response(value: Any, status: int = 200) -> Response:

@@ -8,13 +8,13 @@ the error code string.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Optional
 
+import attrs
 from lxml import etree
 
-from .schema import SCALARS, Invalid, canonical, load
+from .schema import NOT_XML, SCALARS, Invalid, canonical, load
 from .service import Fault
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -29,12 +29,45 @@ def _local(tag: Any) -> str:
     return str(tag).rsplit("}", 1)[-1]
 
 
-def read_request(body: bytes) -> tuple[str, list[Any]]:
-    """(operation, positional parameters) of a SOAP request; Fault when it is not one."""
+@attrs.define
+class Call:
+    """A parsed SOAP call whose parameters are decoded one at a time, on demand: the session
+    is checked before anything else of an unauthenticated body is decoded."""
+
+    operation: str
+    params: list[tuple[str, str]]
+    elements: list[Any]
+    root: Any
+    budget: int
+    """element visits left: multiref ``href`` fan-out cannot make decoding exponential"""
+    _ids: Optional[dict[str, Any]] = None
+
+    @property
+    def count(self) -> int:
+        return len(self.elements)
+
+    def decode(self, index: int) -> Any:
+        part, type_name = self.params[index]
+        try:
+            return _read(self.elements[index], type_name, self, part, 0)
+        except Invalid as exc:
+            raise Fault("INVALID_PARAMETERS", str(exc), 400) from None
+
+    def resolve(self, href: str) -> Any:
+        if self._ids is None:
+            self._ids = {e.get("id"): e for e in self.root.iter(tag=etree.Element)
+                         if e.get("id")}
+        return self._ids.get(href.lstrip("#"))
+
+
+def parse(body: bytes) -> Call:
+    """The operation and parameter elements of a SOAP request; Fault when it is not one."""
     try:
         root = etree.fromstring(body, parser=_PARSER)
-    except etree.XMLSyntaxError as exc:
+    except (etree.XMLSyntaxError, ValueError) as exc:  # libxml2 also bounds the depth (256)
         raise Fault("PARSE_ERROR", f"Malformed XML: {exc}", 400) from None
+    except RecursionError:
+        raise Fault("PARSE_ERROR", "Malformed XML: nested too deeply", 400) from None
     body_el = root.find(f"{{{ENV}}}Body") if root.tag == f"{{{ENV}}}Envelope" else None
     call = None if body_el is None else next(body_el.iterchildren(tag=etree.Element), None)
     if call is None:
@@ -42,41 +75,45 @@ def read_request(body: bytes) -> tuple[str, list[Any]]:
     name = _local(call.tag)
     declared = load().operations.get(name)
     if declared is None:
-        raise Fault("METHOD_NOT_FOUND", f"Unknown operation {name!r}", 400, -32601)
+        raise Fault("METHOD_NOT_FOUND", f"Unknown operation {name[:100]!r}", 400, -32601)
     params = declared[0]
     args = list(call.iterchildren(tag=etree.Element))
     optional = 1 if name == "login" else 0  # md5 logins send no algo
     if not len(params) - optional <= len(args) <= len(params):
         raise Fault("INVALID_PARAMETERS", f"{name} takes {len(params)} parameters, "
                                           f"got {len(args)}", 400)
-    ids = {e.get("id"): e for e in root.iter(tag=etree.Element) if e.get("id")}
-    try:
-        return name, [_read(arg, type_name, ids, part, 0)
-                      for arg, (part, type_name) in zip(args, params)]
-    except Invalid as exc:
-        raise Fault("INVALID_PARAMETERS", str(exc), 400) from None
+    size = sum(1 for _ in root.iter())
+    return Call(name, params, args, root, budget=8 * size + 256)
 
 
-def _read(element: Any, type_name: str, ids: Mapping[Optional[str], Any], path: str,
-          depth: int) -> Any:
+def read_request(body: bytes) -> tuple[str, list[Any]]:
+    """(operation, positional parameters) of a SOAP request, all decoded."""
+    call = parse(body)
+    return call.operation, [call.decode(i) for i in range(call.count)]
+
+
+def _read(element: Any, type_name: str, call: Call, path: str, depth: int) -> Any:
+    call.budget -= 1
+    if call.budget < 0:
+        raise Invalid(f"{path}: too many elements to decode (multiref references fan out)")
     if depth > 32:
         raise Invalid(f"{path}: nested too deeply")
     href = element.get("href")
     if href is not None:
-        element = ids.get(href.lstrip("#"))
+        element = call.resolve(href)
         if element is None:
-            raise Invalid(f"{path}: dangling reference {href!r}")
+            raise Invalid(f"{path}: dangling reference {href[:40]!r}")
     if element.get(f"{{{XSI}}}nil") in ("true", "1"):
         return None
     if type_name.endswith("[]"):
-        return [_read(c, type_name[:-2], ids, f"{path}[{i}]", depth + 1)
+        return [_read(c, type_name[:-2], call, f"{path}[{i}]", depth + 1)
                 for i, c in enumerate(element.iterchildren(tag=etree.Element))]
     if type_name in SCALARS:
         if len(element):
             raise Invalid(f"{path}: expected a {type_name}, got an element")
         return canonical(element.text or "", type_name, path)
     fields = dict(load().types[type_name])
-    return {_local(c.tag): _read(c, fields[_local(c.tag)], ids, f"{path}.{_local(c.tag)}",
+    return {_local(c.tag): _read(c, fields[_local(c.tag)], call, f"{path}.{_local(c.tag)}",
                                  depth + 1)
             for c in element.iterchildren(tag=etree.Element) if _local(c.tag) in fields}
 
@@ -100,10 +137,10 @@ def write_answer(operation: str, value: Any) -> bytes:
 def write_fault(fault: Fault) -> bytes:
     root, body = _envelope()
     element = etree.SubElement(body, f"{{{ENV}}}Fault")
-    etree.SubElement(element, "faultcode").text = fault.code
-    etree.SubElement(element, "faultstring").text = fault.message
+    etree.SubElement(element, "faultcode").text = _xml_text(fault.code)
+    etree.SubElement(element, "faultstring").text = _xml_text(fault.message)
     detail = etree.SubElement(element, "detail")
-    etree.SubElement(detail, "error_code").text = fault.code
+    etree.SubElement(detail, "error_code").text = _xml_text(fault.code)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
@@ -111,12 +148,39 @@ def _qname(type_name: str) -> str:
     return f"xsd:{type_name}" if type_name in SCALARS else f"ns1:{type_name}"
 
 
+def _xml_text(text: str) -> str:
+    """``text`` with what XML cannot carry replaced by U+FFFD: input refuses such characters,
+    but a database written before that (or by hand) may hold them, and no read may fail."""
+    return NOT_XML.sub("\ufffd", text)
+
+
+def _decimal_text(value: Decimal) -> Optional[str]:
+    if not value.is_finite():
+        return None
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -64 <= exponent <= 64:  # bounded expansion
+        return format(value, "f")
+    return str(value)  # scientific: O(digits), never a gigabyte of zeros
+
+
 def _write(parent: Any, name: str, value: Any, type_name: str) -> None:
+    """Write what the store holds, whatever it is: a record the checks of today would refuse
+    (from an older database file) is written as best it can be, never a failure."""
     element = etree.SubElement(parent, name)
-    if value is None:
+    if isinstance(value, Decimal) and type_name in SCALARS:
+        text = _decimal_text(value)
+        if text is None:
+            value = None
+        else:
+            element.set(f"{{{XSI}}}type", _qname(type_name))
+            element.text = text
+            return
+    array = type_name.endswith("[]")
+    if value is None or (array and not isinstance(value, list)) or \
+            (not array and type_name not in SCALARS and not isinstance(value, dict)):
         element.set(f"{{{XSI}}}nil", "true")
         return
-    if type_name.endswith("[]"):
+    if array:
         item = type_name[:-2]
         element.set(f"{{{XSI}}}type", "SOAP-ENC:Array")
         element.set(f"{{{ENC}}}arrayType", f"{_qname(item)}[{len(value)}]")
@@ -127,10 +191,10 @@ def _write(parent: Any, name: str, value: Any, type_name: str) -> None:
     if type_name in SCALARS:
         if isinstance(value, bool):
             element.text = "true" if value else "false"
-        elif isinstance(value, Decimal):
-            element.text = format(value, "f")
+        elif isinstance(value, str):
+            element.text = _xml_text(value)
         else:
-            element.text = str(value)
+            element.text = _xml_text(str(value))
         return
     for field, field_type in load().types[type_name]:
         _write(element, field, value.get(field), field_type)
