@@ -12,17 +12,19 @@ object whichever backend answered.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import os
 import random
 import time
 from collections.abc import Iterator, Mapping
-from typing import Any, Optional, Union
+from typing import Any, Optional, TypeVar, Union, overload
 
 import attrs
 
 from . import backends, models
+from . import operations as ops
 from .auth import login_params
 from .config import Config
 from .convert import structure
@@ -40,6 +42,7 @@ from .operations import OPERATIONS, Operation
 from .session import SessionManager
 
 log = logging.getLogger("avangate_compat")
+T = TypeVar("T")
 
 # Transport failures after which a call safe to repeat may be sent again (see README, "Errors").
 _RETRY_IF_IDEMPOTENT = frozenset({"timeout", "disconnected", "http"})
@@ -87,6 +90,14 @@ class Client:
     def close(self) -> None:
         self._backend.close()
 
+    def __getattr__(self, name: str) -> Any:
+        """Every operation of the spec is a method, ``client.<operation>(*args)``, whether or
+        not it has a typed one below."""
+        operation = OPERATIONS.get(name)
+        if operation is None or not operation.needs_session or name.startswith("_"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return functools.partial(self.call, operation)
+
     @property
     def backend(self) -> str:
         return self._backend.name
@@ -100,13 +111,13 @@ class Client:
 
     def getLead(self, LeadCode: str) -> models.Lead:
         """The lead with this code."""
-        return self.call("getLead", LeadCode)  # type: ignore[no-any-return]
+        return self.call(ops.GET_LEAD, LeadCode)
 
     def searchLeads(self, **filters: Any) -> models.LeadSearchResult:
         """One page of leads. Filters: LeadCode (one or many), Email, Type, StartDate, EndDate
         (``YYYY-MM-DD``), ProductCode (one or many), Language, Country, GeneratedFrom, Page,
         Limit."""
-        return self.call("searchLeads", filters)  # type: ignore[no-any-return]
+        return self.call(ops.SEARCH_LEADS, filters)
 
     def iter_leads(self, **filters: Any) -> Iterator[models.Lead]:
         """Every lead matching ``filters``, fetching pages lazily as the loop needs them.
@@ -139,7 +150,7 @@ class Client:
 
     def addLead(self, lead: Union[models.Lead, Mapping[str, Any]]) -> models.LeadResponse:
         """Create a lead; the answer holds its new ``LeadCode`` and ``CreatedAt``."""
-        return self.call("addLead", lead)  # type: ignore[no-any-return]
+        return self.call(ops.ADD_LEAD, lead)
 
     def updateLead(self, LeadCode: str,
                    lead: Union[models.Lead, Mapping[str, Any]]) -> models.LeadResponse:
@@ -148,16 +159,16 @@ class Client:
         As documented, this **overwrites all existing data** of the lead: fields left empty
         in ``lead`` are erased. Read it with :meth:`getLead`, change it, then write it back.
         """
-        return self.call("updateLead", LeadCode, lead)  # type: ignore[no-any-return]
+        return self.call(ops.UPDATE_LEAD, LeadCode, lead)
 
     def markLeads(self, leads: list[Union[models.MarkLead, Mapping[str, Any]]]
                   ) -> models.MarkLeadsResponse:
         """Mark leads used and/or stop their follow-ups; per-lead errors are in ``Errors``."""
-        return self.call("markLeads", leads)  # type: ignore[no-any-return]
+        return self.call(ops.MARK_LEADS, leads)
 
     def getProductByCode(self, ProductCode: str) -> models.Product:
         """The product with this code."""
-        return self.call("getProductByCode", ProductCode)  # type: ignore[no-any-return]
+        return self.call(ops.GET_PRODUCT_BY_CODE, ProductCode)
 
     def updateProduct(self, product: Union[models.Product, Mapping[str, Any]]) -> bool:
         """Write a whole product back (read with getProductByCode, change, write): ``True``.
@@ -166,7 +177,7 @@ class Client:
         hold every field of :class:`~avangate_compat.models.Product`, and a product must carry
         what every real one has (name, type, ``Enabled``); to change a few fields, use
         :meth:`update_product_fields`."""
-        return self.call("updateProduct", product)  # type: ignore[no-any-return]
+        return self.call(ops.UPDATE_PRODUCT, product)
 
     def update_product_fields(self, ProductCode: str, **changes: Any) -> bool:
         """Read the product, apply ``changes`` (field=value), write it back: ``True``.
@@ -182,27 +193,37 @@ class Client:
 
     def setProductStatus(self, ProductCode: str, Status: bool) -> bool:
         """Enable (``True``) or disable (``False``) a product: ``True``."""
-        return self.call("setProductStatus", ProductCode, Status)  # type: ignore[no-any-return]
+        return self.call(ops.SET_PRODUCT_STATUS, ProductCode, Status)
 
     # -- machinery ---------------------------------------------------------------------------
 
-    def call(self, name: str, *args: Any) -> Any:
-        """Call any operation of the table by name: check, send, convert. The whole call,
-        logins and retries included, ends within ``config.deadline`` seconds."""
-        operation = OPERATIONS.get(name)
-        if operation is None or not operation.needs_session:  # login is the session's job
-            raise ValidationError(name, f"unknown operation {name!r}")
+    @overload
+    def call(self, operation: Operation[T], *args: Any) -> T: ...
+
+    @overload
+    def call(self, operation: str, *args: Any) -> Any: ...
+
+    def call(self, operation: Union[str, Operation[Any]], *args: Any) -> Any:
+        """Call an operation of the spec (by name, or a typed handle of
+        :mod:`avangate_compat.operations`): check, send, convert. The whole call, logins and
+        retries included, ends within ``config.deadline`` seconds."""
+        if isinstance(operation, str):
+            found = OPERATIONS.get(operation)
+            if found is None or not found.needs_session:  # login is the session's job
+                raise ValidationError(operation, f"unknown operation {operation!r}")
+            operation = found
         wire_args = operation.check(args)
         deadline = time.monotonic() + self.config.deadline
         if self._backend.uses_session:
-            if operation.session_layout is not None:
-                wire_args = operation.session_layout(self.config, wire_args)
+            if operation.layout is not None:
+                wire_args = operation.layout(self.config, wire_args)
             data = self._send_with_session(operation, wire_args, deadline)
         else:
             data = self._send(operation, wire_args, deadline)
         return self._read(operation, data)
 
-    def _send_with_session(self, operation: Operation, args: list[Any], deadline: float) -> Any:
+    def _send_with_session(self, operation: Operation[Any], args: list[Any],
+                           deadline: float) -> Any:
         session_id = self._session_id(operation, deadline)
         try:
             return self._send(operation, [session_id, *args], deadline)
@@ -212,7 +233,7 @@ class Client:
             return self._send(operation, [self._session_id(operation, deadline), *args],
                               deadline)
 
-    def _session_id(self, operation: Operation, deadline: float) -> str:
+    def _session_id(self, operation: Operation[Any], deadline: float) -> str:
         try:
             return self._session.get(deadline)
         except TimeoutError:
@@ -220,7 +241,7 @@ class Client:
                                  f"deadline of {self.config.deadline:g} s",
                                  failure="deadline") from None
 
-    def _send(self, operation: Operation, args: list[Any], deadline: float) -> Any:
+    def _send(self, operation: Operation[Any], args: list[Any], deadline: float) -> Any:
         attempt = 0
         while True:
             try:
@@ -234,7 +255,7 @@ class Client:
                             _failure_text(exc), attempt, delay)
                 self._sleep(delay)
 
-    def _retry_delay(self, operation: Operation, exc: AvangateError, attempt: int,
+    def _retry_delay(self, operation: Operation[Any], exc: AvangateError, attempt: int,
                      deadline: float) -> Optional[float]:
         """Seconds to wait before repeating the call, or ``None`` when it must not be repeated.
 
@@ -272,7 +293,7 @@ class Client:
         log.debug("logged in over %s", self.backend)
         return data
 
-    def _read(self, operation: Operation, data: Any) -> Any:
+    def _read(self, operation: Operation[Any], data: Any) -> Any:
         """Plain answer data -> the operation's result; an answer that does not confirm a
         write, or cannot be read as the result, is an :class:`APIError`, never a success."""
         if isinstance(data, Mapping) and "error_code" in data:
@@ -339,4 +360,4 @@ def _signature() -> inspect.Signature:
     return inspect.Signature(params)
 
 
-Client.__init__.__signature__ = _signature()  # type: ignore[attr-defined]
+vars(Client)["__init__"].__signature__ = _signature()

@@ -1,10 +1,11 @@
 """Plain data <-> models, for every backend, with the PHP-era quirks normalized once.
 
-Real payloads (docs/api-facts.md, "Leads over SOAP and JSON-RPC") send numbers as strings (``"2"``), lists as
-objects keyed ``"0"``, ``"1"``..., single objects wrapped the same way, empty arrays where an object
-was meant, and many nulls. This module turns all of those into the model's declared types:
-``int``, ``bool``, ``Decimal`` for money (never float), lists, nested models. Keys a model does not
-declare go to its ``extra_fields`` and come back out on :func:`unstructure`, so nothing is lost.
+Real payloads (docs/api-facts.md, "Leads over SOAP and JSON-RPC") send numbers as strings
+(``"2"``), lists as objects keyed ``"0"``, ``"1"``..., single objects wrapped the same way, empty
+arrays where an object was meant, and many nulls. This module turns all of those into the
+model's declared types: ``int``, ``bool``, ``Decimal`` for money (never float), lists, nested
+models. Keys a model does not declare go to its ``extra_fields`` and come back out on
+:func:`unstructure`, so nothing is lost.
 Anything that cannot be read as its declared type raises :class:`ConversionError` naming the path.
 """
 

@@ -1,14 +1,14 @@
-"""The operation table: every API call declared once, for all three protocols.
+"""The operation table, derived from the spec: every API call, for all three protocols.
 
-An entry names the method (SOAP operation and JSON-RPC method alike), its positional parameters
-after the sessionID with their checks, its REST route, the type its result converts to, and
-whether repeating it is safe. Backends read entries; they never special-case an operation,
-except REST where no route is documented (see ``backends.rest.INFERRED``).
+An :class:`Operation` joins a spec entry to what runs it in Python: the argument checks of
+:mod:`avangate_compat.validate` its parameters name, and the model its result converts to. The
+facade's typed handles (``GET_LEAD``, ...) are the same objects, typed by their result, so a
+facade method needs no cast; a test holds each handle's type against the spec.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Generic, Optional, TypeVar
 
 import attrs
 
@@ -16,6 +16,14 @@ from . import models
 from . import validate as v
 from .config import Config
 from .errors import ValidationError
+from .spec import OperationSpec, ParamSpec, RestSpec, item_type, load
+
+T = TypeVar("T")
+
+_SCALAR_RESULTS: dict[str, Any] = {"string": str, "boolean": bool, "int": int}
+# A parameter without a named check is checked by its type.
+_TYPE_CHECKS: dict[str, v.Checker] = {"string": v.text, "boolean": v.boolean,
+                                      "int": v.positive_int}
 
 
 @attrs.frozen
@@ -25,43 +33,42 @@ class Param:
 
 
 @attrs.frozen
-class RestRoute:
-    """How one operation maps onto REST 6.0.
-
-    ``path`` holds ``{Param}`` placeholders filled from the parameters (URL-quoted); ``body``
-    names the parameter sent as the JSON body, ``query`` the one sent as query string;
-    ``unwrap`` names the key the result is nested under, if any.
-    """
-
-    method: str
-    path: str
-    body: Optional[str] = None
-    query: Optional[str] = None
-    unwrap: Optional[str] = None
-
-
-@attrs.frozen
-class Operation:
-    name: str
+class Operation(Generic[T]):
+    spec: OperationSpec
     params: tuple[Param, ...]
-    result: Any
-    rest: Optional[RestRoute]
-    idempotent: bool
-    """Safe to send again after a connection failure."""
-    needs_session: bool = True
-    confirmed_by: Optional[str] = None
-    """A write's answer confirms it only when it holds this key, non-empty; without it, its
-    ``Errors`` (or the lack of any confirmation) is raised. Writes returning ``bool`` are
-    confirmed by ``True`` alone."""
-    session_layout: Optional[Callable[[Config, list[Any]], list[Any]]] = None
-    """Rearranges the arguments for SOAP and JSON-RPC where their layout is a setting."""
+    result: type[T]
+    layout: Optional[Callable[[Config, list[Any]], list[Any]]] = None
+    """Rearranges the SOAP/JSON-RPC arguments where their layout is a setting."""
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def idempotent(self) -> bool:
+        """Safe to send again when it may have reached the server."""
+        return self.spec.idempotent
+
+    @property
+    def needs_session(self) -> bool:
+        return self.spec.session
+
+    @property
+    def confirmed_by(self) -> Optional[str]:
+        """A write's answer confirms it only when it holds this key, non-empty."""
+        return self.spec.confirmed_by
+
+    @property
+    def rest(self) -> Optional[RestSpec]:
+        return self.spec.rest
 
     def check(self, args: tuple[Any, ...]) -> list[Any]:
         """Validate user arguments and return them as wire data; no I/O happens here."""
-        if len(args) != len(self.params):
+        required = sum(1 for p in self.spec.params if not p.optional)
+        if not required <= len(args) <= len(self.params):
             names = ", ".join(p.name for p in self.params)
             raise ValidationError(self.name, f"takes {len(self.params)} argument(s) "
-                                               f"({names}), got {len(args)}")
+                                             f"({names}), got {len(args)}")
         wire = [p.check(self.name, p.name, a) for p, a in zip(self.params, args)]
         for param, value in zip(self.params, wire):
             v.sendable(self.name, param.name, value)
@@ -69,39 +76,60 @@ class Operation:
 
 
 def _update_lead_layout(config: Config, args: list[Any]) -> list[Any]:
-    """docs/api-facts.md: updateLead's SOAP/JSON-RPC layout is unknown. ``"code,lead"`` sends
-    ``(sessionID, LeadCode, Lead)``; ``"lead"`` sends ``(sessionID, Lead)`` with the code inside."""
+    """updateLead's SOAP/JSON-RPC layout is not documented (docs/api-facts.md): ``"code,lead"``
+    sends ``(sessionID, LeadCode, Lead)``; ``"lead"`` sends ``(sessionID, Lead)`` with the code
+    inside the lead."""
     code, lead = args
     return [code, lead] if config.update_lead_layout == "code,lead" \
         else [{**lead, "LeadCode": code}]
 
 
-def _op(name: str, params: list[tuple[str, v.Checker]], result: Any,
-        rest: Optional[RestRoute], *, idempotent: bool, **extra: Any) -> Operation:
-    return Operation(name, tuple(Param(n, c) for n, c in params), result, rest,
-                     idempotent, **extra)
+LAYOUTS: dict[str, Callable[[Config, list[Any]], list[Any]]] = {
+    "update_lead": _update_lead_layout,
+}
 
 
-OPERATIONS: dict[str, Operation] = {op.name: op for op in [
-    _op("login", [("merchantCode", v.text), ("date", v.text), ("hash", v.text),
-                  ("algo", v.text)], str, None, idempotent=True, needs_session=False),
-    _op("getLead", [("LeadCode", v.code)], models.Lead,
-        RestRoute("GET", "/leads/{LeadCode}/"), idempotent=True),
-    _op("searchLeads", [("SearchOptions", v.search_filters)], models.LeadSearchResult,
-        RestRoute("GET", "/leads/", query="SearchOptions"), idempotent=True),
-    _op("addLead", [("Lead", v.lead)], models.LeadResponse,
-        RestRoute("POST", "/leads/", body="Lead", unwrap="LeadResponse"),
-        idempotent=False, confirmed_by="LeadCode"),
-    _op("updateLead", [("LeadCode", v.code), ("Lead", v.lead)], models.LeadResponse,
-        RestRoute("PUT", "/leads/{LeadCode}/", body="Lead", unwrap="LeadResponse"),
-        idempotent=True, confirmed_by="LeadCode", session_layout=_update_lead_layout),
-    _op("markLeads", [("Leads", v.mark_leads)], models.MarkLeadsResponse,
-        RestRoute("PUT", "/leads/", body="Leads"), idempotent=False, confirmed_by="Response"),
-    _op("getProductByCode", [("ProductCode", v.code)], models.Product,
-        RestRoute("GET", "/products/{ProductCode}/"), idempotent=True),
-    _op("updateProduct", [("Product", v.product)], bool,
-        RestRoute("PUT", "/products/{Product.ProductCode}/", body="Product"), idempotent=True),
-    # No documented REST endpoint: backends.rest.INFERRED holds the inferred mapping.
-    _op("setProductStatus", [("ProductCode", v.code), ("Status", v.boolean)], bool, None,
-        idempotent=True),
-]}
+def result_type(type_name: str) -> Any:
+    """The Python type a spec type converts to: ``"Lead[]"`` -> ``list[models.Lead]``."""
+    name, is_list = item_type(type_name)
+    python = _SCALAR_RESULTS.get(name) or getattr(models, name)
+    return list[python] if is_list else python  # type: ignore[valid-type]
+
+
+def _checker(operation: str, param: ParamSpec) -> v.Checker:
+    if param.check is not None:
+        return v.named_check(param.check)
+    if param.enum is not None:
+        return v.one_of(param.enum)
+    checker = _TYPE_CHECKS.get(param.type)
+    if checker is None:
+        raise LookupError(f"{operation}.{param.name}: a {param.type} needs a named check")
+    return checker
+
+
+def _build(spec: OperationSpec) -> Operation[Any]:
+    layout = LAYOUTS[spec.layout] if spec.layout else None
+    return Operation(spec, tuple(Param(p.name, _checker(spec.name, p)) for p in spec.params),
+                     result_type(spec.result), layout)
+
+
+OPERATIONS: dict[str, Operation[Any]] = {
+    name: _build(entry) for name, entry in load().operations.items()}
+
+
+def typed(name: str, result: type[T]) -> Operation[T]:
+    """The operation ``name``, typed by the result the facade promises (checked here)."""
+    operation = OPERATIONS[name]
+    if operation.result is not result:
+        raise TypeError(f"{name} returns {operation.result}, not {result}")
+    return operation
+
+
+GET_LEAD = typed("getLead", models.Lead)
+SEARCH_LEADS = typed("searchLeads", models.LeadSearchResult)
+ADD_LEAD = typed("addLead", models.LeadResponse)
+UPDATE_LEAD = typed("updateLead", models.LeadResponse)
+MARK_LEADS = typed("markLeads", models.MarkLeadsResponse)
+GET_PRODUCT_BY_CODE = typed("getProductByCode", models.Product)
+UPDATE_PRODUCT = typed("updateProduct", bool)
+SET_PRODUCT_STATUS = typed("setProductStatus", bool)

@@ -16,10 +16,11 @@ from typing import Any, Callable
 from . import models
 from .convert import bounded_decimal, structure, unstructure
 from .errors import ConversionError, ValidationError
+from .spec import load
 
 Checker = Callable[[str, str, Any], Any]
 
-LEAD_TYPES = ("New", "Used", "UsedSuccess", "Stopped", "NotStopped")
+LEAD_TYPES = load().enums["LeadType"]
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # What XML 1.0 cannot carry (SOAP would fail on it, other backends must refuse it alike):
@@ -153,11 +154,19 @@ def positive_int(operation: str, name: str, value: Any) -> int:
     return value
 
 
-def lead_type(operation: str, name: str, value: Any) -> str:
-    if value not in LEAD_TYPES:
-        raise ValidationError(operation, f"{name} must be one of {', '.join(LEAD_TYPES)}, "
-                                         f"got {value!r}")
-    return str(value)
+def one_of(enum: str) -> Checker:
+    """A value of the spec's enum ``enum``."""
+    choices = load().enums[enum]
+
+    def check(operation: str, name: str, value: Any) -> str:
+        if not isinstance(value, str) or value not in choices:
+            raise ValidationError(operation, f"{name} must be one of {', '.join(choices)}, "
+                                             f"got {value!r}", name)
+        return value
+    return check
+
+
+lead_type = one_of("LeadType")
 
 
 def codes(operation: str, name: str, value: Any) -> list[str]:
@@ -175,13 +184,6 @@ def text(operation: str, name: str, value: Any) -> str:
     return value
 
 
-_SEARCH_FILTERS: dict[str, Checker] = {
-    "LeadCode": codes, "Email": text, "Type": lead_type, "StartDate": date, "EndDate": date,
-    "ProductCode": codes, "Language": language, "Country": country, "GeneratedFrom": text,
-    "Page": positive_int, "Limit": positive_int,
-}
-
-
 def search_filters(operation: str, name: str, value: Any) -> dict[str, Any]:
     """The documented searchLeads filters; unknown ones are refused, not silently ignored."""
     if not isinstance(value, Mapping):
@@ -190,10 +192,10 @@ def search_filters(operation: str, name: str, value: Any) -> dict[str, Any]:
     for key, item in value.items():
         if item is None:
             continue
-        checker = _SEARCH_FILTERS.get(key)
+        checker = SEARCH_FILTERS.get(key)
         if checker is None:
             raise ValidationError(operation, f"unknown filter {key!r}; known: "
-                                             f"{', '.join(_SEARCH_FILTERS)}")
+                                             f"{', '.join(SEARCH_FILTERS)}")
         out[key] = checker(operation, key, item)
     start, end = out.get("StartDate"), out.get("EndDate")
     if start and end and start > end:
@@ -253,3 +255,22 @@ def sendable(operation: str, name: str, value: Any) -> None:
         else:
             raise ValidationError(operation, f"{path}: cannot send a "
                                              f"{type(item).__name__}", path)
+
+
+# The checks the spec names ("check" of a parameter, the values of "filters").
+CHECKS: dict[str, Checker] = {
+    "code": code, "codes": codes, "text": text, "boolean": boolean, "date": date,
+    "positive_int": positive_int, "language": language, "country": country, "lead": lead,
+    "product": product, "mark_leads": mark_leads, "search_filters": search_filters,
+}
+
+
+def named_check(name: str) -> Checker:
+    """The check a spec names: one of :data:`CHECKS`, or ``enum:<Enum>``."""
+    if name.startswith("enum:"):
+        return one_of(name[len("enum:"):])
+    return CHECKS[name]
+
+
+SEARCH_FILTERS: dict[str, Checker] = {
+    field: named_check(check) for field, check in load().filters["LeadSearchOptions"].items()}

@@ -17,7 +17,7 @@ class Backend(Protocol):
     name: str
     uses_session: bool
 
-    def call(self, operation: Operation, args: list[Any], deadline: float) -> Any:
+    def call(self, operation: Operation[Any], args: list[Any], deadline: float) -> Any:
         """Send one call, done by ``deadline`` (``time.monotonic()``), and return the decoded
         result as plain data."""
 

@@ -23,7 +23,7 @@ class JsonRpcBackend:
         self._url = config.jsonrpc_endpoint
         self._http = _http.make_session(config)
 
-    def call(self, operation: Operation, args: list[Any], deadline: float) -> Any:
+    def call(self, operation: Operation[Any], args: list[Any], deadline: float) -> Any:
         # The id names the call (method and arguments after the sessionID), not its position:
         # the answer must echo it, and recorded traffic replays in any order.
         call_args = args[1:] if operation.needs_session else []

@@ -33,12 +33,12 @@ class RestBackend:
         self._http.headers.update({"Accept": "application/json",
                                    "Content-Type": "application/json"})
 
-    def call(self, operation: Operation, args: list[Any], deadline: float) -> Any:
+    def call(self, operation: Operation[Any], args: list[Any], deadline: float) -> Any:
         inferred = INFERRED.get(operation.name)
         if inferred is not None:
             return inferred(self, args, deadline)
         route = operation.rest
-        if route is None:
+        if route is None or route.method is None or route.path is None:
             raise TransportError(operation.name, self.name, "no REST route for this operation")
         named = {p.name: a for p, a in zip(operation.params, args)}
         path = _PLACEHOLDER.sub(lambda m: _path_value(named, m.group(1), m.group(2)), route.path)
@@ -118,7 +118,8 @@ def _set_product_status_inferred(backend: RestBackend, args: list[Any], deadline
     return backend.request("setProductStatus", "PUT", path, deadline, data=_http.dumps(changed))
 
 
-# Operations whose REST form is inferred, not documented: one replaceable place.
+# Operations whose REST form is inferred, not documented (``rest.inferred`` in the spec; a test
+# holds the two together): one replaceable place.
 INFERRED: dict[str, Callable[[RestBackend, list[Any], float], Any]] = {
     "setProductStatus": _set_product_status_inferred,
 }

@@ -96,7 +96,7 @@ class SoapBackend:
         self._url = config.soap_endpoint
         self._items: dict[int, Any] = {}
 
-    def call(self, operation: Operation, args: list[Any], deadline: float) -> Any:
+    def call(self, operation: Operation[Any], args: list[Any], deadline: float) -> Any:
         name = operation.name
         try:
             binding_op = self._binding.get(name)

@@ -1,0 +1,113 @@
+"""The API's shape, declared once in ``spec.json``, read into small typed objects.
+
+``spec.json`` is data only, in the spirit of botocore's service models: every object type
+(fields in order, a ``[]`` suffix for lists), every operation (parameters in wire order after
+the sessionID, the result type, whether repeating it is safe, how REST maps it), the enums, the
+search filters, the REST and SOAP endpoints, and one ``inferred`` section that marks every
+detail chosen without public documentation. The operation table, the argument checks, the WSDL
+generator, the sandbox's routes and the coverage tests all derive from it; the models are
+written by hand for readable typing, and a test holds them field by field against it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any, Optional
+
+import attrs
+
+SCALARS = ("string", "int", "boolean", "decimal", "any")
+
+
+@attrs.frozen
+class ParamSpec:
+    name: str
+    type: str
+    check: Optional[str] = None
+    """The argument check (a function of :mod:`avangate_compat.validate`) beyond the type."""
+    optional: bool = False
+    enum: Optional[str] = None
+
+
+@attrs.frozen
+class RestSpec:
+    """``path`` holds ``{Param}`` or ``{Param.Field}`` placeholders; ``body`` and ``query`` name
+    the parameter sent as JSON body or query string; ``unwrap`` the key the answer nests the
+    result under; ``inferred`` replaces all of them where no REST form is documented."""
+
+    method: Optional[str] = None
+    path: Optional[str] = None
+    body: Optional[str] = None
+    query: Optional[str] = None
+    unwrap: Optional[str] = None
+    inferred: Optional[str] = None
+
+
+@attrs.frozen
+class OperationSpec:
+    name: str
+    params: tuple[ParamSpec, ...]
+    result: str
+    idempotent: bool
+    session: bool = True
+    confirmed_by: Optional[str] = None
+    rest: Optional[RestSpec] = None
+    layout: Optional[str] = None
+
+
+@attrs.frozen
+class ApiSpec:
+    version: str
+    namespace: str
+    endpoints: dict[str, str]
+    enums: dict[str, tuple[str, ...]]
+    filters: dict[str, dict[str, str]]
+    types: dict[str, dict[str, str]]
+    operations: dict[str, OperationSpec]
+    inferred: dict[str, str]
+
+    def wire_params(self, operation: str) -> list[tuple[str, str]]:
+        """(name, type) of every SOAP/JSON-RPC argument, the sessionID first where needed."""
+        op = self.operations[operation]
+        session = [("sessionID", "string")] if op.session else []
+        return session + [(p.name, p.type) for p in op.params]
+
+
+def parse(data: dict[str, Any]) -> ApiSpec:
+    """An :class:`ApiSpec` from the decoded JSON (tests feed deliberately broken copies)."""
+    operations = {
+        name: OperationSpec(
+            name=name,
+            params=tuple(ParamSpec(**p) for p in entry["params"]),
+            result=entry["result"],
+            idempotent=entry["idempotent"],
+            session=entry.get("session", True),
+            confirmed_by=entry.get("confirmed_by"),
+            rest=RestSpec(**entry["rest"]) if "rest" in entry else None,
+            layout=entry.get("layout"),
+        )
+        for name, entry in data["operations"].items()}
+    return ApiSpec(version=data["version"], namespace=data["namespace"],
+                   endpoints=dict(data["endpoints"]),
+                   enums={k: tuple(v) for k, v in data["enums"].items()},
+                   filters={k: dict(v) for k, v in data["filters"].items()},
+                   types={k: dict(v) for k, v in data["types"].items()},
+                   operations=operations, inferred=dict(data["inferred"]))
+
+
+def raw() -> dict[str, Any]:
+    """The decoded ``spec.json`` shipped in the package."""
+    text = resources.files("avangate_compat").joinpath("spec.json").read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=1)
+def load() -> ApiSpec:
+    return parse(raw())
+
+
+def item_type(type_name: str) -> tuple[str, bool]:
+    """``("Lead", True)`` for ``"Lead[]"``, ``("Lead", False)`` for ``"Lead"``."""
+    return (type_name[:-2], True) if type_name.endswith("[]") else (type_name, False)
