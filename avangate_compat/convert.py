@@ -30,7 +30,7 @@ _FALSE = frozenset({"false", "0", "no"})
 # and the Decimal's exponent before anything else: int(Decimal("1e999999999")) never returns.
 MAX_NUMBER_TEXT = 64
 MAX_MAGNITUDE_DIGITS = 18  # |value| < 10**18
-MAX_FRACTION_DIGITS = 18
+MAX_FRACTION_DIGITS = 28  # Decimal's default precision; 0.1000000000000000055511 is exact
 INT64 = 2 ** 63
 
 

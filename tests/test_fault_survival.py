@@ -1,0 +1,142 @@
+"""The facade against the sandbox's injected faults: each ends in the documented behaviour (a
+retry where it is safe, a typed error where it is not), and no write is lost or duplicated."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+from avangate_compat import Client, SessionError, TransportError
+from avangate_compat.errors import RateLimitError
+from avangate_compat.sandbox import Sandbox
+
+from .conftest import BACKENDS
+
+LEAD = {"Currency": "EUR", "Items": [{"Code": "04C26C50F8", "Quantity": 1}],
+        "ExternalReference": "FAULT-TEST",
+        "BillingDetails": {"FirstName": "A", "LastName": "B", "Email": "f@example.com",
+                           "CountryCode": "RO"}}
+
+
+def _client(make_client: Callable[..., Client], backend: str, slept: list[float],
+            **settings: Any) -> Client:
+    client = make_client(backend, **settings)
+    client._sleep = slept.append  # type: ignore[method-assign]
+    return client
+
+
+def _fault_leads(sandbox: Sandbox) -> int:
+    return sum(1 for r in sandbox.service.store.all("lead")
+               if r["lead"].get("ExternalReference") == "FAULT-TEST")
+
+
+def _ready(client: Client) -> None:
+    """Log in first, so a one-shot fault meets the call under test, not the login."""
+    client.getLead("60E6C4B574")
+
+
+@pytest.mark.parametrize("kind", ["http_error", "html", "drop"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_call_safe_to_repeat_is_retried_through_a_passing_fault(
+        sandbox: Sandbox, make_client: Callable[..., Client], backend: str, kind: str) -> None:
+    slept: list[float] = []
+    client = _client(make_client, backend, slept)
+    _ready(client)
+    sandbox.inject_fault(kind, count=1)
+    product = client.getProductByCode("NewProdCodeAPI12345")
+    assert product.ProductCode == "NewProdCodeAPI12345" and len(slept) == 1
+    product.ProductName = f"after a {kind}"
+    sandbox.inject_fault(kind, count=1)
+    assert client.updateProduct(product) is True  # idempotent: repeated once, applied once
+    assert client.getProductByCode("NewProdCodeAPI12345").ProductName == f"after a {kind}"
+
+
+@pytest.mark.parametrize("kind", ["http_error", "html", "drop", "truncate"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_write_not_safe_to_repeat_fails_and_is_neither_lost_nor_doubled(
+        sandbox: Sandbox, make_client: Callable[..., Client], backend: str, kind: str) -> None:
+    slept: list[float] = []
+    client = _client(make_client, backend, slept)
+    _ready(client)
+    sandbox.inject_fault(kind, count=1)
+    with pytest.raises(TransportError):
+        client.addLead(LEAD)
+    assert slept == []  # it may have run: never sent twice by the library
+    assert _fault_leads(sandbox) == 0  # the faulted request did not run
+    assert client.addLead(LEAD).LeadCode  # the caller decides to try again
+    assert _fault_leads(sandbox) == 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_truncated_answer_is_never_taken_for_a_confirmed_write(
+        sandbox: Sandbox, make_client: Callable[..., Client], backend: str) -> None:
+    slept: list[float] = []
+    client = _client(make_client, backend, slept)
+    _ready(client)
+    sandbox.inject_fault("truncate", count=1, operations=["setProductStatus", "getProductByCode"])
+    with pytest.raises(TransportError):
+        client.setProductStatus("YourProductCode", True)
+    assert client.setProductStatus("YourProductCode", True) is True
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_rate_limits_are_waited_out_for_every_operation(
+        sandbox: Sandbox, make_client: Callable[..., Client], backend: str) -> None:
+    slept: list[float] = []
+    client = _client(make_client, backend, slept)
+    _ready(client)
+    sandbox.inject_fault("rate_limit", count=1, retry_after=2)
+    assert client.addLead(LEAD).LeadCode  # refused unrun, so repeated even though not idempotent
+    assert slept == [2.0]
+    assert _fault_leads(sandbox) == 1
+    sandbox.inject_fault("rate_limit", count=5, retry_after=1)
+    with pytest.raises(RateLimitError) as caught:
+        _client(make_client, backend, [], max_retries=2).getLead("60E6C4B574")
+    assert caught.value.retry_after == 1.0
+
+
+@pytest.mark.parametrize("backend", ["soap", "jsonrpc"])
+@pytest.mark.parametrize("shape", ["documented", "forbidden"])
+def test_a_session_expiry_storm_costs_one_login_per_refused_call(
+        sandbox: Sandbox, make_client: Callable[..., Client], backend: str, shape: str) -> None:
+    sandbox.control("POST", "settings", {"session_error": shape})
+    try:
+        client = make_client(backend)
+        _ready(client)
+        sandbox.inject_fault("session_expiry", count=1)
+        assert client.getLead("60E6C4B574").LeadCode == "60E6C4B574"
+        assert client.login_count == 2
+        sandbox.inject_fault("session_expiry", count=2)  # the repeat is refused too
+        with pytest.raises(SessionError):
+            client.addLead(LEAD)
+        assert client.login_count == 3 and _fault_leads(sandbox) == 0
+    finally:
+        sandbox.control("POST", "settings", {"session_error": "documented"})
+
+
+@pytest.mark.parametrize("backend", ["soap", "jsonrpc"])
+def test_the_real_expired_session_answer_logs_in_again(
+        sandbox: Sandbox, make_client: Callable[..., Client], backend: str) -> None:
+    sandbox.control("POST", "settings", {"session_error": "forbidden"})
+    try:
+        client = make_client(backend)
+        _ready(client)
+        sandbox.control("POST", "sessions/expire")
+        assert client.getProductByCode("04C26C50F8").ProductCode == "04C26C50F8"
+        assert client.login_count == 2
+    finally:
+        sandbox.control("POST", "settings", {"session_error": "documented"})
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_latency_past_the_deadline_is_cut_at_the_deadline(
+        sandbox: Sandbox, make_client: Callable[..., Client], backend: str) -> None:
+    client = make_client(backend, deadline=1, read_timeout=5)
+    _ready(client)
+    sandbox.inject_fault("latency", count=1, ms=3000)
+    with pytest.raises(TransportError) as caught:
+        client.getLead("60E6C4B574")
+    assert caught.value.failure == "deadline"
+    sandbox.inject_fault("latency", count=1, ms=200)
+    assert client.getLead("60E6C4B574").LeadCode == "60E6C4B574"  # late, not lost
