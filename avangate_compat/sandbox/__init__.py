@@ -108,9 +108,13 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
+        """Stop serving: workers finish the requests they hold first (they wake the loop
+        through its trigger when done, so it must still be open), then the loop closes every
+        connection, the listening socket and the trigger, and ends."""
         server, self._server = self._server, None
         if server is None:
             return
+        server.task_dispatcher.shutdown()
 
         def close_everything() -> None:
             # Runs inside the server's own loop thread (waitress's trigger), so no socket is
@@ -119,12 +123,21 @@ class Sandbox:
                 if channel is not server and channel is not server.trigger:
                     channel.handle_close()  # open keep-alive connections too
             server.close()  # the listening socket and the trigger
+            # A worker still busy past the shutdown's wait (a long latency fault) would write
+            # its wake-up byte to the closed trigger's descriptor number, which a new socket
+            # may have taken by then: make that write fail instead.
+            if isinstance(getattr(server.trigger, "trigger", None), int):
+                server.trigger.trigger = -1
 
-        server.trigger.pull_trigger(close_everything)
+        try:
+            server.trigger.pull_trigger(close_everything)
+        except OSError:
+            # A wake-up byte already waiting can make the loop run our thunk, which closes the
+            # trigger, between the thunk being queued and our own byte being written: it ran.
+            pass
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
-        server.task_dispatcher.shutdown()
 
     def close(self) -> None:
         self.stop()
