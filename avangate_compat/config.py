@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 import attrs
 
 from .errors import ConfigurationError
+from .spec import load
 
 BACKENDS = ("soap", "jsonrpc", "rest")
 HASH_ALGORITHMS = ("sha256", "sha3-256", "md5")
 DEFAULT_BASE_URL = "https://api.2checkout.com"
-API_VERSION = "6.0"
 
 
 def _one_of(choices: tuple[str, ...]) -> Any:
@@ -154,15 +154,15 @@ class Config:
 
     @property
     def soap_endpoint(self) -> str:
-        return self.soap_url or f"{self.base_url.rstrip('/')}/soap/{API_VERSION}/"
+        return self.soap_url or self.base_url.rstrip("/") + load().endpoints["soap"]
 
     @property
     def jsonrpc_endpoint(self) -> str:
-        return self.jsonrpc_url or f"{self.base_url.rstrip('/')}/rpc/{API_VERSION}/"
+        return self.jsonrpc_url or self.base_url.rstrip("/") + load().endpoints["jsonrpc"]
 
     @property
     def rest_endpoint(self) -> str:
-        return (self.rest_url or f"{self.base_url.rstrip('/')}/rest/{API_VERSION}").rstrip("/")
+        return (self.rest_url or self.base_url.rstrip("/") + load().endpoints["rest"]).rstrip("/")
 
     @property
     def timeout(self) -> tuple[float, float]:

@@ -11,6 +11,7 @@ Anything that cannot be read as its declared type raises :class:`ConversionError
 
 from __future__ import annotations
 
+import re
 import sys
 import typing
 from collections.abc import Mapping
@@ -88,9 +89,17 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else f"{text[:37]}..."
 
 
+# Plain decimal text of at most 18 integer and 18 fraction digits is within every bound by its
+# form alone: the common case (every number a real answer sends) needs no further check.
+_PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]{1,18}(?:\.[0-9]{0,18})?\Z", re.ASCII)
+_PLAIN_INT = re.compile(r"[+-]?[0-9]{1,18}\Z", re.ASCII)
+
+
 def bounded_decimal(value: Any) -> Decimal:
     """``value`` (Decimal, int, float or numeric text) as a finite Decimal within the bounds
     a price or quantity can have, in time proportional to its length; ConversionError if not."""
+    if type(value) is str and _PLAIN_DECIMAL.match(value):
+        return Decimal(value)
     if isinstance(value, bool):
         raise ConversionError(f"expected a number, got {value!r}")
     if isinstance(value, int):
@@ -133,6 +142,8 @@ def _to_int(value: Any, _: Any = None) -> int:
         raise ConversionError(f"expected an integer, got {value!r}")
     if type(value) is int and -INT64 < value < INT64:
         return value
+    if type(value) is str and _PLAIN_INT.match(value):
+        return int(value)
     try:
         number = bounded_decimal(value)  # bounded: the int() below is cheap
     except ConversionError as exc:

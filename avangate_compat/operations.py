@@ -39,6 +39,12 @@ class Operation(Generic[T]):
     result: type[T]
     layout: Optional[Callable[[Config, list[Any]], list[Any]]] = None
     """Rearranges the SOAP/JSON-RPC arguments where their layout is a setting."""
+    required: int = attrs.field(init=False)
+    """How many arguments must be given (the last ones may be optional)."""
+
+    @required.default
+    def _required(self) -> int:
+        return sum(1 for p in self.spec.params if not p.optional)
 
     @property
     def name(self) -> str:
@@ -64,8 +70,7 @@ class Operation(Generic[T]):
 
     def check(self, args: tuple[Any, ...]) -> list[Any]:
         """Validate user arguments and return them as wire data; no I/O happens here."""
-        required = sum(1 for p in self.spec.params if not p.optional)
-        if not required <= len(args) <= len(self.params):
+        if not self.required <= len(args) <= len(self.params):
             names = ", ".join(p.name for p in self.params)
             raise ValidationError(self.name, f"takes {len(self.params)} argument(s) "
                                              f"({names}), got {len(args)}")

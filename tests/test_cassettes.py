@@ -56,22 +56,29 @@ def _recorded_calls(backend: str) -> set[str]:
             seen.update(re.findall(r'"method": "(\w+)"', body))
             seen.update(re.findall(r":(\w+) xmlns:ns0", body))
             rest_path = request["uri"].split("/rest/6.0")[-1].split("?")[0]
-            seen.add(f'{request["method"]} {re.sub(r"/leads/[^/]+/", "/leads/{code}/", rest_path)}')
+            seen.add(f'{request["method"]} {rest_path}')
     return seen
 
 
-def test_every_operation_is_covered_on_every_backend() -> None:
+def _wanted_calls(backend: str) -> dict[str, re.Pattern[str]]:
+    """What the cassettes must hold for every operation of the spec: the method name on SOAP
+    and JSON-RPC (login included), the route on REST (inferred mappings use other routes)."""
+    from avangate_compat.spec import load
+    operations = load().operations
+    if backend != "rest":
+        return {name: re.compile(re.escape(name)) for name in operations}
+    return {name: re.compile(f"{op.rest.method} " + "[^/]+".join(
+        re.escape(part) for part in re.split(r"\{[A-Za-z.]+\}", op.rest.path)))
+            for name, op in operations.items() if op.rest and op.rest.path}
+
+
+def test_every_operation_of_the_spec_is_recorded_on_every_backend() -> None:
+    """A new operation in the spec fails here until its cassettes are recorded."""
     for backend in ("soap", "jsonrpc", "rest"):
         seen = _recorded_calls(backend)
-        wanted = {"getLead", "searchLeads", "addLead", "updateLead", "markLeads",
-                  "getProductByCode", "updateProduct", "setProductStatus"}
-        if backend == "rest":
-            wanted = {"GET /leads/{code}/", "GET /leads/", "POST /leads/", "PUT /leads/{code}/",
-                      "PUT /leads/", "GET /products/NewProdCodeAPI12345/",
-                      "PUT /products/NewProdCodeAPI12345/", "PUT /products/YourProductCode/"}
-        else:
-            wanted.add("login")
-        assert wanted <= seen, f"{backend}: {wanted - seen} never recorded"
+        missing = [name for name, pattern in _wanted_calls(backend).items()
+                   if not any(pattern.fullmatch(call) for call in seen)]
+        assert missing == [], f"{backend}: never recorded: {missing}"
 
 
 @pytest.mark.parametrize("order", ["shuffled", "reversed"])

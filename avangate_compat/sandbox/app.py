@@ -163,18 +163,59 @@ _PROXY_REASONS = {502: "Bad Gateway", 503: "Service Temporarily Unavailable",
                   504: "Gateway Time-out"}
 
 
+_PLACEHOLDER = re.compile(r"\{([A-Za-z]+)(?:\.([A-Za-z]+))?\}")
+
+
+def rest_routes() -> Map:
+    """The REST routes of every operation the spec maps, as werkzeug rules: ``{Param}`` is a
+    path variable, ``{Param.Field}`` one that must agree with the body's field."""
+    root = load().endpoints["rest"].rstrip("/")
+    rules = []
+    for operation, route in load().rest.items():
+        path = _PLACEHOLDER.sub(
+            lambda m: f"<{m.group(1)}__{m.group(2)}>" if m.group(2) else f"<{m.group(1)}>",
+            route.path)
+        rules.append(Rule(root + path.rstrip("/"), methods=[route.method], endpoint=operation))
+    return Map(rules, strict_slashes=False, merge_slashes=False)
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _rest_search(found: Any) -> Any:
+    # The seed schema declares Items as one object: a "0"-keyed one, like its other lists.
+    return {"Items": {str(i): _rest_lead(x) for i, x in enumerate(found["Items"])},
+            "Pagination": found["Pagination"]}
+
+
+# The shapes the seed REST OpenAPI gives these answers (the sandbox's own quirks).
+_REST_SHAPES: dict[str, Callable[[Any], Any]] = {"getLead": _rest_lead,
+                                                 "searchLeads": _rest_search}
+
+
+def _rest_query(request: Request, type_name: str) -> dict[str, Any]:
+    """The query string as an object of ``type_name``: list fields take ``k`` and ``k[]``."""
+    args = request.args
+    options: dict[str, Any] = {}
+    for field, field_type in load().types[type_name]:
+        if field_type.endswith("[]"):
+            values = args.getlist(field) + args.getlist(f"{field}[]")
+            if values:
+                options[field] = values
+        elif field in args:
+            options[field] = args[field]
+    return options
+
+
 class SandboxApp:
     def __init__(self, service: Service) -> None:
         self.service = service
-        self._rest = Map([
-            Rule("/rest/6.0/leads/<code>", methods=["GET"], endpoint="getLead"),
-            Rule("/rest/6.0/leads/<code>", methods=["PUT"], endpoint="updateLead"),
-            Rule("/rest/6.0/leads", methods=["GET"], endpoint="searchLeads"),
-            Rule("/rest/6.0/leads", methods=["POST"], endpoint="addLead"),
-            Rule("/rest/6.0/leads", methods=["PUT"], endpoint="markLeads"),
-            Rule("/rest/6.0/products/<code>", methods=["GET"], endpoint="getProductByCode"),
-            Rule("/rest/6.0/products/<code>", methods=["PUT"], endpoint="updateProduct"),
-        ], strict_slashes=False, merge_slashes=False)
+        self._rest = rest_routes()
+        endpoints = load().endpoints
+        self._soap_path = endpoints["soap"].rstrip("/")
+        self._rpc_path = endpoints["jsonrpc"].rstrip("/")
+        self._rest_root = endpoints["rest"].rstrip("/") + "/"
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         request = Request(environ)
@@ -184,11 +225,11 @@ class SandboxApp:
         if path.startswith("/_sandbox/"):
             handler: Callable[[Request], Answer] = self._control
             protocol = False
-        elif path.rstrip("/") == "/soap/6.0":
+        elif path.rstrip("/") == self._soap_path:
             handler = self._soap
-        elif path.rstrip("/") == "/rpc/6.0":
+        elif path.rstrip("/") == self._rpc_path:
             handler = self._jsonrpc
-        elif path.startswith("/rest/6.0/"):
+        elif path.startswith(self._rest_root):
             handler = self._rest_call
         else:
             handler, protocol = _not_found, False
@@ -239,8 +280,9 @@ class SandboxApp:
 
     def _soap(self, request: Request) -> Answer:
         if request.method == "GET" and "wsdl" in {k.lower() for k in request.args}:
-            location = request.host_url.rstrip("/") + "/soap/6.0/"
-            text = load().wsdl_text.replace("https://api.2checkout.com/soap/6.0/", location)
+            soap_path = load().endpoints["soap"]
+            location = request.host_url.rstrip("/") + soap_path
+            text = load().wsdl_text.replace(f"https://api.2checkout.com{soap_path}", location)
             return Response(text, content_type="text/xml; charset=utf-8")
         if request.method != "POST":
             return Response("POST a SOAP envelope, or GET ?wsdl", 405, content_type="text/plain")
@@ -319,7 +361,7 @@ class SandboxApp:
         if declared is None:
             raise Fault("METHOD_NOT_FOUND", f"Method not found: {operation[:100]}", 400, -32601)
         params = declared[0]
-        optional = 1 if operation == "login" else 0
+        optional = load().optional[operation]
         if not len(params) - optional <= count <= len(params):
             raise Fault("INVALID_PARAMETERS", f"{operation} takes {len(params)} parameters, "
                                               f"got {count}", 400, -32602)
@@ -354,45 +396,42 @@ class SandboxApp:
             if faulted is not None:
                 return faulted
             self.service.check_rest_header(request.headers.get("X-Avangate-Authentication"))
-            code = values.get("code")
-            if code is not None:
-                code = _typed_string(code, "code")
-            result = self._rest_dispatch(str(endpoint), code, request)
+            result = self._rest_dispatch(str(endpoint), values, request)
             return _json_response(result)
         except Fault as fault:
             return _json_response({"error_code": fault.code, "message": fault.message},
                                   fault.status)
 
-    def _rest_dispatch(self, endpoint: str, code: Any, request: Request) -> Any:
-        service = self.service
-        if endpoint == "getLead":
-            return _rest_lead(service.getLead(code))
-        if endpoint == "searchLeads":
-            args = request.args
-            options: dict[str, Any] = {
-                k: args.getlist(k) + args.getlist(f"{k}[]") for k in ("LeadCode", "ProductCode")
-                if args.getlist(k) or args.getlist(f"{k}[]")}
-            options.update({k: args[k] for k in ("Email", "Type", "StartDate", "EndDate",
-                                                 "Language", "Country", "GeneratedFrom",
-                                                 "Page", "Limit") if k in args})
-            found = service.searchLeads(options)
-            # The seed schema declares Items as one object: a "0"-keyed one, like its other lists.
-            return {"Items": {str(i): _rest_lead(x) for i, x in enumerate(found["Items"])},
-                    "Pagination": found["Pagination"]}
-        if endpoint == "getProductByCode":
-            return service.getProductByCode(code)
-        body = _rest_body(request)
-        if endpoint == "addLead":
-            return {"LeadResponse": service.addLead(body)}
-        if endpoint == "updateLead":
-            return {"LeadResponse": service.updateLead(code, body)}
-        if endpoint == "markLeads":
-            return service.markLeads(body)
-        if not isinstance(body, Mapping):
-            raise Fault("INVALID_PARAMETERS", "the body must be a product object", 400)
-        if body.get("ProductCode") not in (None, code):
-            raise Fault("INVALID_PARAMETERS", "ProductCode in the body differs from the URL")
-        return service.updateProduct({**body, "ProductCode": code})
+    def _rest_dispatch(self, operation: str, values: Mapping[str, str],
+                       request: Request) -> Any:
+        """Arguments from the route the spec declares (path values, JSON body, query string),
+        in the operation's parameter order; the service runs it as for the other protocols."""
+        route = load().rest[operation]
+        params = load().operations[operation][0][1:]  # after the sessionID
+        args: dict[str, Any] = {}
+        for name, type_name in params:
+            if name == route.body:
+                args[name] = _rest_body(request)
+            elif name == route.query:
+                args[name] = _rest_query(request, type_name)
+            elif name in values:
+                args[name] = _typed_string(values[name], name)
+            else:
+                args[name] = None
+        for key, url_value in values.items():  # {Product.ProductCode}: in the URL and body
+            if "__" not in key:
+                continue
+            param, field = key.split("__", 1)
+            body = args.get(param)
+            if not isinstance(body, Mapping):
+                raise Fault("INVALID_PARAMETERS", f"the body must be a {param} object", 400)
+            value = _typed_string(url_value, field)
+            if body.get(field) not in (None, value):
+                raise Fault("INVALID_PARAMETERS", f"{field} in the body differs from the URL")
+            args[param] = {**body, field: value}
+        result = getattr(self.service, operation)(*args.values())
+        result = _REST_SHAPES.get(operation, _as_is)(result)
+        return {route.unwrap: result} if route.unwrap else result
 
     # -- control API ---------------------------------------------------------------------------
 

@@ -1,25 +1,27 @@
-"""The sandbox's own reading of the shipped WSDL: each object's fields and their types.
+"""The sandbox's own reading of the API spec: each object's fields and types, each operation's
+parameters and REST route, the enums.
 
-The sandbox reads the WSDL with plain lxml, as a server would, and uses it to type what clients
-send (string numbers, "0"-keyed lists, SOAP text) into one canonical form before storing it. It
-shares nothing with the client's converter, so a bug there cannot hide here.
+The sandbox reads ``spec.json`` with plain ``json``, as moto reads botocore's models: the same
+data the client and the shipped WSDL derive from, read by code of its own. It types what clients
+send (string numbers, "0"-keyed lists, SOAP text) into one canonical form before storing it,
+and shares nothing with the client's converter, so a bug there cannot hide here.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from importlib import resources
-from typing import Any
+from typing import Any, Optional
 
 import attrs
-from lxml import etree
 
-WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
-XSD_NS = "http://www.w3.org/2001/XMLSchema"
-SCALARS = ("string", "int", "boolean", "decimal")
+SCALARS = ("string", "int", "boolean", "decimal", "any")
+MAX_ANY_DEPTH = 32
+_XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,99}", re.ASCII)
 
 # Numbers are refused, before any conversion, unless their text is plain ASCII decimal notation
 # of sane size: Decimal -> int of a huge exponent ("1e999999999") never returns, and formatting
@@ -37,11 +39,27 @@ class Invalid(ValueError):
 
 
 @attrs.frozen
+class RestRoute:
+    method: str
+    path: str
+    """The path below the REST root, ``{Param}`` / ``{Param.Field}`` placeholders kept."""
+    body: Optional[str] = None
+    query: Optional[str] = None
+    unwrap: Optional[str] = None
+
+
+@attrs.frozen
 class Schema:
     types: dict[str, list[tuple[str, str]]]
     """type name -> [(field, type)]; a type ending in ``[]`` is an array of that type."""
     operations: dict[str, tuple[list[tuple[str, str]], str, str]]
-    """operation -> ([(part, type)], return part name, return type)"""
+    """operation -> ([(part, type)] with the sessionID first, return part name, return type)"""
+    optional: dict[str, int]
+    """operation -> how many of its last parameters may be left out"""
+    rest: dict[str, RestRoute]
+    """operation -> its REST route, for the operations that have a documented one"""
+    enums: dict[str, tuple[str, ...]]
+    endpoints: dict[str, str]
     namespace: str
     wsdl_text: str
 
@@ -51,37 +69,33 @@ def wsdl_text() -> str:
         .read_text(encoding="utf-8")
 
 
+def spec_data() -> dict[str, Any]:
+    text = resources.files("avangate_compat").joinpath("spec.json").read_text(encoding="utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]
+
+
 @functools.lru_cache(maxsize=1)
 def load() -> Schema:
-    text = wsdl_text()
-    root = etree.fromstring(text.encode("utf-8"), parser=etree.XMLParser(
-        resolve_entities=False, no_network=True))
-    namespace = root.get("targetNamespace")
-    arrays: dict[str, str] = {}
-    types: dict[str, list[tuple[str, str]]] = {}
-    for complex_type in root.iter(f"{{{XSD_NS}}}complexType"):
-        name = complex_type.get("name")
-        attribute = complex_type.find(f".//{{{XSD_NS}}}attribute")
-        if attribute is not None and attribute.get(f"{{{WSDL_NS}}}arrayType"):
-            arrays[name] = _local(attribute.get(f"{{{WSDL_NS}}}arrayType")[:-2])
-            continue
-        types[name] = [(e.get("name"), _local(e.get("type")))
-                       for e in complex_type.iter(f"{{{XSD_NS}}}element")]
+    return from_spec(spec_data())
 
-    def resolve(type_name: str) -> str:
-        return arrays[type_name] + "[]" if type_name in arrays else type_name
 
-    types = {name: [(f, resolve(t)) for f, t in fields] for name, fields in types.items()}
-    messages = {m.get("name"): [(p.get("name"), resolve(_local(p.get("type"))))
-                                for p in m.iter(f"{{{WSDL_NS}}}part")]
-                for m in root.iter(f"{{{WSDL_NS}}}message")}
-    operations = {}
-    for op in root.find(f"{{{WSDL_NS}}}portType").iter(f"{{{WSDL_NS}}}operation"):
-        name = op.get("name")
-        (ret_name, ret_type), = messages[_local(op.find(f"{{{WSDL_NS}}}output").get("message"))]
-        params = messages[_local(op.find(f"{{{WSDL_NS}}}input").get("message"))]
-        operations[name] = (params, ret_name, ret_type)
-    return Schema(types, operations, namespace, text)
+def from_spec(spec: dict[str, Any]) -> Schema:
+    operations: dict[str, tuple[list[tuple[str, str]], str, str]] = {}
+    optional: dict[str, int] = {}
+    rest: dict[str, RestRoute] = {}
+    for name, entry in spec["operations"].items():
+        session = [("sessionID", "string")] if entry.get("session", True) else []
+        params = session + [(p["name"], p["type"]) for p in entry["params"]]
+        operations[name] = (params, f"{name}Return", entry["result"])
+        optional[name] = sum(1 for p in entry["params"] if p.get("optional"))
+        route = entry.get("rest") or {}
+        if route.get("path"):
+            rest[name] = RestRoute(route["method"], route["path"], route.get("body"),
+                                   route.get("query"), route.get("unwrap"))
+    types = {name: list(fields.items()) for name, fields in spec["types"].items()}
+    return Schema(types, operations, optional, rest,
+                  {k: tuple(v) for k, v in spec["enums"].items()}, dict(spec["endpoints"]),
+                  spec["namespace"], wsdl_text())
 
 
 def _zero_keyed(value: Mapping[Any, Any], path: str) -> list[Any]:
@@ -128,8 +142,28 @@ def _number(value: Any, path: str, type_name: str = "number") -> Decimal:
     return number
 
 
-def _local(qname: str) -> str:
-    return qname.rsplit(":", 1)[-1]
+def _any(value: Any, path: str, depth: int = 0) -> Any:
+    """A value of undeclared shape (``any``): kept as sent, but every part of it checked."""
+    if depth > MAX_ANY_DEPTH:
+        raise Invalid(f"{path}: nested too deeply")
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if NOT_XML.search(value):
+            raise Invalid(f"{path}: holds a character XML cannot carry")
+        return value
+    if isinstance(value, (int, Decimal)):
+        return _number(value, path)
+    if isinstance(value, list):
+        return [_any(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str) or not _XML_NAME.fullmatch(key):
+                raise Invalid(f"{path}: keys must be XML names (letters, digits, _ . -)")
+            out[key] = _any(item, f"{path}.{key}", depth + 1)
+        return out
+    raise Invalid(f"{path}: unsupported value")
 
 
 def canonical(value: Any, type_name: str, path: str = "") -> Any:
@@ -151,6 +185,8 @@ def canonical(value: Any, type_name: str, path: str = "") -> Any:
         if item not in SCALARS and any(v is None for v in items):
             raise Invalid(f"{path}: a list of {item} cannot hold null")
         return items
+    if type_name == "any":
+        return _any(value, path)
     try:
         if type_name == "string":
             if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):

@@ -23,14 +23,14 @@ import attrs
 
 from . import seed
 from .faults import Faults
-from .schema import Invalid, canonical
+from .schema import Invalid, canonical, load
 from .store import Store
 
 ALGORITHMS: dict[Optional[str], Callable[..., Any]] = {
     None: hashlib.md5, "md5": hashlib.md5, "sha256": hashlib.sha256,
     "sha3-256": hashlib.sha3_256,
 }
-LEAD_TYPES = ("New", "Used", "UsedSuccess", "Stopped", "NotStopped")
+LEAD_TYPES = load().enums["LeadType"]
 SESSION_ERRORS = ("documented", "forbidden")
 # The one real answer on record for an expired session (JSON-RPC; SOAP carries it as a Fault).
 FORBIDDEN_MESSAGE = "Invalid hash provided or session expired"

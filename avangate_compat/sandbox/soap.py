@@ -78,7 +78,7 @@ def parse(body: bytes) -> Call:
         raise Fault("METHOD_NOT_FOUND", f"Unknown operation {name[:100]!r}", 400, -32601)
     params = declared[0]
     args = list(call.iterchildren(tag=etree.Element))
-    optional = 1 if name == "login" else 0  # md5 logins send no algo
+    optional = load().optional[name]  # md5 logins send no algo
     if not len(params) - optional <= len(args) <= len(params):
         raise Fault("INVALID_PARAMETERS", f"{name} takes {len(params)} parameters, "
                                           f"got {len(args)}", 400)
@@ -108,6 +108,12 @@ def _read(element: Any, type_name: str, call: Call, path: str, depth: int) -> An
     if type_name.endswith("[]"):
         return [_read(c, type_name[:-2], call, f"{path}[{i}]", depth + 1)
                 for i, c in enumerate(element.iterchildren(tag=etree.Element))]
+    if type_name == "any":  # undeclared shape: children are fields, else the text
+        children = list(element.iterchildren(tag=etree.Element))
+        if not children:
+            return canonical(element.text or "", "any", path)
+        return {_local(c.tag): _read(c, "any", call, f"{path}.{_local(c.tag)}", depth + 1)
+                for c in children}
     if type_name in SCALARS:
         if len(element):
             raise Invalid(f"{path}: expected a {type_name}, got an element")
@@ -145,6 +151,8 @@ def write_fault(fault: Fault) -> bytes:
 
 
 def _qname(type_name: str) -> str:
+    if type_name == "any":
+        return "xsd:anyType"
     return f"xsd:{type_name}" if type_name in SCALARS else f"ns1:{type_name}"
 
 
@@ -166,6 +174,9 @@ def _decimal_text(value: Decimal) -> Optional[str]:
 def _write(parent: Any, name: str, value: Any, type_name: str) -> None:
     """Write what the store holds, whatever it is: a record the checks of today would refuse
     (from an older database file) is written as best it can be, never a failure."""
+    if type_name == "any":
+        _write_any(parent, name, value, 0)
+        return
     element = etree.SubElement(parent, name)
     if isinstance(value, Decimal) and type_name in SCALARS:
         text = _decimal_text(value)
@@ -198,3 +209,22 @@ def _write(parent: Any, name: str, value: Any, type_name: str) -> None:
         return
     for field, field_type in load().types[type_name]:
         _write(element, field, value.get(field), field_type)
+
+
+_ANY_TYPES: dict[type, str] = {bool: "boolean", int: "int", Decimal: "decimal", str: "string"}
+
+
+def _write_any(parent: Any, name: str, value: Any, depth: int) -> None:
+    """A value of undeclared shape, typed by what it is."""
+    if isinstance(value, dict) and depth < 32:
+        element = etree.SubElement(parent, name)
+        for key, item in value.items():
+            _write_any(element, str(key), item, depth + 1)
+    elif isinstance(value, list) and depth < 32:
+        element = etree.SubElement(parent, name)
+        element.set(f"{{{XSI}}}type", "SOAP-ENC:Array")
+        element.set(f"{{{ENC}}}arrayType", f"xsd:anyType[{len(value)}]")
+        for item in value:
+            _write_any(element, "item", item, depth + 1)
+    else:
+        _write(parent, name, value, _ANY_TYPES.get(type(value), "string"))
