@@ -9,6 +9,7 @@ It must not import the client's backends or converter: a bug shared by both woul
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import threading
@@ -129,12 +130,10 @@ class Sandbox:
             if isinstance(getattr(server.trigger, "trigger", None), int):
                 server.trigger.trigger = -1
 
-        try:
+        # A wake-up byte already waiting can make the loop run our thunk, which closes the
+        # trigger, between the thunk being queued and our own byte being written: it ran.
+        with contextlib.suppress(OSError):
             server.trigger.pull_trigger(close_everything)
-        except OSError:
-            # A wake-up byte already waiting can make the loop run our thunk, which closes the
-            # trigger, between the thunk being queued and our own byte being written: it ran.
-            pass
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
