@@ -10,7 +10,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+import attrs
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .transport import HttpRequest
 
 _DIGESTS = {"sha256": hashlib.sha256, "sha3-256": hashlib.sha3_256, "md5": hashlib.md5}
 
@@ -51,3 +57,27 @@ def rest_auth_header(merchant_code: str, secret_key: str, algorithm: str,
     if algorithm != "md5":
         header += f' algo="{algorithm}"'
     return header
+
+
+class SignedHeader:
+    """The REST authentication: no session; every attempt of every request carries
+    ``X-Avangate-Authentication`` with a fresh date and hash (retries included)."""
+
+    login_count = 0
+
+    def __init__(self, config: Config, send: Callable[..., Any]) -> None:
+        self._config = config
+        self._send = send
+
+    def run(self, operation: Any, args: list[Any], deadline: float) -> Any:
+        return self._send(operation, args, deadline)
+
+    def sign(self, request: HttpRequest) -> HttpRequest:
+        config = self._config
+        header = rest_auth_header(config.merchant_code, config.secret_key,
+                                  config.hash_algorithm)
+        return attrs.evolve(request, headers={**request.headers,
+                                              "X-Avangate-Authentication": header})
+
+    def secrets(self) -> list[str]:
+        return [self._config.secret_key, self._config.merchant_code]

@@ -16,7 +16,6 @@ import functools
 import inspect
 import logging
 import os
-import random
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any, Optional, TypeVar, Union, overload
@@ -25,28 +24,23 @@ import attrs
 
 from . import backends, models
 from . import operations as ops
-from .auth import login_params
+from .auth import SignedHeader
 from .config import Config
 from .convert import structure
 from .errors import (
     APIError,
-    AvangateError,
     ConversionError,
-    RateLimitError,
-    SessionError,
     TransportError,
     ValidationError,
     api_error,
 )
 from .operations import OPERATIONS, Operation
-from .session import SessionManager
+from .session import SessionAuth
+from .transport import Transport
 
 log = logging.getLogger("avangate_compat")
 T = TypeVar("T")
 
-# Transport failures after which a call safe to repeat may be sent again (see README, "Errors").
-_RETRY_IF_IDEMPOTENT = frozenset({"timeout", "disconnected", "http"})
-_RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
 
 class Client:
@@ -62,11 +56,11 @@ class Client:
         if config is not None and settings:
             config = Config.create(**{**_fields_of(config), **settings})
         self.config = config if config is not None else Config.create(**settings)
-        self._backend = backends.create(self.config)
-        self._session = SessionManager(self._login, self.config.session_lifetime,
-                                       self.config.session_margin)
-
-    _sleep = staticmethod(time.sleep)  # between retries; tests record it instead
+        self._transport = Transport(self.config, self.config.backend)
+        self._codec = backends.create(self.config, self._transport.session)
+        self._auth: Union[SessionAuth, SignedHeader] = \
+            SignedHeader(self.config, self._send) if self.config.backend == "rest" \
+            else SessionAuth(self.config, self._send)
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Client:
@@ -88,7 +82,7 @@ class Client:
         self.close()
 
     def close(self) -> None:
-        self._backend.close()
+        self._transport.close()
 
     def __getattr__(self, name: str) -> Any:
         """Every operation of the spec is a method, ``client.<operation>(*args)``, whether or
@@ -100,12 +94,12 @@ class Client:
 
     @property
     def backend(self) -> str:
-        return self._backend.name
+        return self._codec.name
 
     @property
     def login_count(self) -> int:
         """Logins made so far (0 on REST, which signs each request instead)."""
-        return self._session.login_count
+        return self._auth.login_count
 
     # -- the documented API ----------------------------------------------------------------
 
@@ -214,91 +208,20 @@ class Client:
             operation = found
         wire_args = operation.check(args)
         deadline = time.monotonic() + self.config.deadline
-        if self._backend.uses_session:
-            if operation.layout is not None:
-                wire_args = operation.layout(self.config, wire_args)
-            data = self._send_with_session(operation, wire_args, deadline)
-        else:
-            data = self._send(operation, wire_args, deadline)
-        return self._read(operation, data)
-
-    def _send_with_session(self, operation: Operation[Any], args: list[Any],
-                           deadline: float) -> Any:
-        session_id = self._session_id(operation, deadline)
-        try:
-            return self._send(operation, [session_id, *args], deadline)
-        except SessionError:
-            log.info("%s: session refused by the server, logging in again", operation.name)
-            self._session.invalidate(session_id)
-            return self._send(operation, [self._session_id(operation, deadline), *args],
-                              deadline)
-
-    def _session_id(self, operation: Operation[Any], deadline: float) -> str:
-        try:
-            return self._session.get(deadline)
-        except TimeoutError:
-            raise TransportError(operation.name, self.backend, "no session within the call's "
-                                 f"deadline of {self.config.deadline:g} s",
-                                 failure="deadline") from None
+        return self._read(operation, self._auth.run(operation, wire_args, deadline))
 
     def _send(self, operation: Operation[Any], args: list[Any], deadline: float) -> Any:
-        attempt = 0
-        while True:
-            try:
-                return self._backend.call(operation, args, deadline)
-            except (TransportError, RateLimitError) as exc:
-                delay = self._retry_delay(operation, exc, attempt, deadline)
-                if delay is None:
-                    raise
-                attempt += 1
-                log.warning("%s over %s: %s; retry %d in %.2fs", operation.name, self.backend,
-                            _failure_text(exc), attempt, delay)
-                self._sleep(delay)
-
-    def _retry_delay(self, operation: Operation[Any], exc: AvangateError, attempt: int,
-                     deadline: float) -> Optional[float]:
-        """Seconds to wait before repeating the call, or ``None`` when it must not be repeated.
-
-        Never sent (no connection) or refused unrun (429): any operation. Sent, then no answer
-        (timeout, dropped) or a bare 5xx: only an operation safe to repeat. Waits grow
-        exponentially with jitter up to ``retry_backoff_max``; a server's ``Retry-After`` is
-        honoured; no wait may pass the call's deadline."""
-        config = self.config
-        if attempt >= config.max_retries:
-            return None
-        if isinstance(exc, TransportError):
-            retryable = not exc.sent or (
-                operation.idempotent and exc.failure in _RETRY_IF_IDEMPOTENT
-                and (exc.failure != "http" or exc.http_status in _RETRY_STATUSES))
-        else:
-            retryable = isinstance(exc, RateLimitError)
-        if not retryable:
-            return None
-        backoff = min(config.retry_backoff_max, config.retry_backoff * 2.0 ** attempt)
-        delay = backoff / 2 + random.uniform(0, backoff / 2)  # noqa: S311 - jitter, not secrets
-        advised: Optional[float] = exc.retry_after \
-            if isinstance(exc, (TransportError, APIError)) else None
-        if advised is not None:
-            delay = max(delay, advised)
-        if time.monotonic() + delay >= deadline:
-            return None
-        return delay
-
-    def _login(self, deadline: float) -> str:
-        config = self.config
-        args = login_params(config.merchant_code, config.secret_key, config.hash_algorithm)
-        data = self._send(OPERATIONS["login"], args, deadline)
-        if not isinstance(data, str) or not data:
-            raise TransportError("login", self.backend, "login answered no session id")
-        log.debug("logged in over %s", self.backend)
-        return data
+        """Encode, send (retried where safe), decode: plain data back."""
+        codec, auth, transport = self._codec, self._auth, self._transport
+        composite = codec.composite(operation)
+        if composite is not None:  # several requests where the protocol documents none
+            return composite(codec, args, lambda request: transport.call(
+                codec, auth, operation, request, deadline))
+        return transport.call(codec, auth, operation, codec.encode(operation, args), deadline)
 
     def _read(self, operation: Operation[Any], data: Any) -> Any:
         """Plain answer data -> the operation's result; an answer that does not confirm a
         write, or cannot be read as the result, is an :class:`APIError`, never a success."""
-        if isinstance(data, Mapping) and "error_code" in data:
-            raise api_error(operation.name, self.backend, str(data["error_code"])[:200],
-                            str(data.get("message", ""))[:2000])
         if operation.confirmed_by is not None:
             confirmed = isinstance(data, Mapping) and data.get(operation.confirmed_by)
             if not confirmed:
@@ -337,12 +260,6 @@ def _describe_errors(errors: Any) -> tuple[Optional[str], str]:
     texts = [f"{e.get('Code')}: {e.get('Description')}" if isinstance(e, Mapping)
              else str(e) for e in items]
     return code, "; ".join(texts)[:2000]
-
-
-def _failure_text(exc: AvangateError) -> str:
-    if isinstance(exc, TransportError):
-        return exc.message
-    return "rate limited by the server"
 
 
 def _fields_of(config: Config) -> dict[str, Any]:

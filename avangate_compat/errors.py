@@ -9,6 +9,19 @@ from __future__ import annotations
 
 from typing import Optional
 
+import attrs
+
+
+@attrs.frozen
+class RawAnswer:
+    """What an error keeps of the server's answer, for debugging: the HTTP status, the headers
+    and the start of the body, with the client's secrets and anything shaped like a hash or a
+    session id replaced."""
+
+    status: int
+    headers: dict[str, str]
+    body: str
+
 
 class AvangateError(Exception):
     """Base class of everything this library raises."""
@@ -54,6 +67,8 @@ class TransportError(AvangateError):
         self.http_status = http_status
         self.failure = failure
         self.retry_after = retry_after
+        self.answer: Optional[RawAnswer] = None
+        """The answer that caused this, when there was one."""
 
     @property
     def sent(self) -> bool:
@@ -74,6 +89,8 @@ class APIError(AvangateError):
         self.message = message
         self.http_status = http_status
         self.retry_after = retry_after
+        self.answer: Optional[RawAnswer] = None
+        """The answer that caused this, when there was one."""
 
 
 class AuthenticationError(APIError):

@@ -6,9 +6,20 @@ unknown), and a session error from the server invalidates the id at once.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from .auth import login_params
+from .config import Config
+from .errors import SessionError, TransportError
+from .transport import HttpRequest
+
+if TYPE_CHECKING:
+    from .operations import Operation
+
+log = logging.getLogger("avangate_compat")
 
 
 class SessionManager:
@@ -50,8 +61,73 @@ class SessionManager:
         finally:
             self._lock.release()
 
+    @property
+    def current(self) -> Optional[str]:
+        return self._state[0]
+
     def invalidate(self, session_id: str) -> None:
         """Forget ``session_id`` after the server refused it (no-op if already replaced)."""
         with self._lock:
             if self._state[0] == session_id:
                 self._state = (None, 0.0)
+
+
+Send = Callable[["Operation[Any]", list[Any], float], Any]
+
+
+class SessionAuth:
+    """The SOAP and JSON-RPC authentication: a sessionID first in every call's arguments,
+    logged in on first use, renewed before its lifetime ends, and on a session error from the
+    server (documented codes or the real ``10000 FORBIDDEN`` answer) logged in again once with
+    the call repeated once. ``login`` itself is sent as it is."""
+
+    def __init__(self, config: Config, send: Send) -> None:
+        self._config = config
+        self._send = send
+        self.sessions = SessionManager(self._login, config.session_lifetime,
+                                       config.session_margin)
+
+    @property
+    def login_count(self) -> int:
+        return self.sessions.login_count
+
+    def run(self, operation: Operation[Any], args: list[Any], deadline: float) -> Any:
+        if not operation.needs_session:
+            return self._send(operation, args, deadline)
+        if operation.layout is not None:
+            args = operation.layout(self._config, args)
+        session_id = self._session_id(operation, deadline)
+        try:
+            return self._send(operation, [session_id, *args], deadline)
+        except SessionError:
+            log.info("%s: session refused by the server, logging in again", operation.name)
+            self.sessions.invalidate(session_id)
+            return self._send(operation, [self._session_id(operation, deadline), *args],
+                              deadline)
+
+    def sign(self, request: HttpRequest) -> HttpRequest:
+        return request
+
+    def secrets(self) -> list[str]:
+        current = self.sessions.current
+        return [self._config.secret_key, self._config.merchant_code,
+                *([current] if current else [])]
+
+    def _session_id(self, operation: Operation[Any], deadline: float) -> str:
+        try:
+            return self.sessions.get(deadline)
+        except TimeoutError:
+            raise TransportError(operation.name, self._config.backend, "no session within the "
+                                 f"call's deadline of {self._config.deadline:g} s",
+                                 failure="deadline") from None
+
+    def _login(self, deadline: float) -> str:
+        from .operations import OPERATIONS  # the table imports the models: not at start-up
+
+        config = self._config
+        args = login_params(config.merchant_code, config.secret_key, config.hash_algorithm)
+        data = self._send(OPERATIONS["login"], args, deadline)
+        if not isinstance(data, str) or not data:
+            raise TransportError("login", config.backend, "login answered no session id")
+        log.debug("logged in over %s", config.backend)
+        return data

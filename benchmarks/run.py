@@ -67,14 +67,14 @@ class Floor:
 
     def __init__(self, client: Client) -> None:
         self.backend = client.backend
-        self.http = client._backend._http  # the same requests.Session, so the same pool
+        self.http = client._transport.session  # the same requests.Session, so the same pool
         self.config = client.config
         self.session_id = ""
         if self.backend == "soap":
             import zeep
 
             from avangate_compat.backends.soap import SHIPPED_WSDL, shipped_file, wsdl_document
-            transport = client._backend._client.transport
+            transport = client._codec._client.transport
             document = wsdl_document(shipped_file(SHIPPED_WSDL), transport)
             zeep_client = zeep.Client(document, transport=transport)
             binding = next(iter(document.bindings))

@@ -246,7 +246,7 @@ def test_jsonrpc_reads_a_response_key_as_the_docs_sometimes_show() -> None:
     import json
 
     from avangate_compat.backends import jsonrpc
-    from avangate_compat.backends._http import Answer
+    from avangate_compat.transport import Answer
     body = json.dumps({"jsonrpc": "2.0", "id": 7, "response": {"ProductCode": "P1"}}).encode()
     answer = Answer(200, "OK", {"Content-Type": "application/json"}, body)
     assert jsonrpc.read_answer("getProductByCode", answer, 7) == {"ProductCode": "P1"}

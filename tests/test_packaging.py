@@ -22,7 +22,7 @@ import avangate_compat
 from avangate_compat import Client
 client = Client(backend="soap", merchant_code="M", secret_key="S")
 assert "site-packages" in avangate_compat.__file__, avangate_compat.__file__
-print("operations:", sorted(client._backend._binding._operations))
+print("operations:", sorted(client._codec._binding._operations))
 """
 
 

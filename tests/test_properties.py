@@ -62,7 +62,7 @@ def _strict_json(body: bytes) -> None:
 
 def _record_bodies(client: Client) -> list[bytes]:
     bodies: list[bytes] = []
-    session = client._backend._http  # type: ignore[attr-defined]
+    session = client._transport.session  # type: ignore[attr-defined]
     original: Callable[..., Any] = session.request
 
     def request(method: str, url: str, **kwargs: Any) -> Any:

@@ -25,9 +25,9 @@ from avangate_compat import (
     models,
 )
 from avangate_compat.backends import jsonrpc, rest, soap
-from avangate_compat.backends._http import Answer
 from avangate_compat.errors import RateLimitError
 from avangate_compat.sandbox import Sandbox
+from avangate_compat.transport import Answer
 
 from . import fakehttp
 from .conftest import BACKENDS
@@ -402,7 +402,7 @@ def _closed_port() -> int:
 
 def _record_sleeps(client: Client) -> list[float]:
     slept: list[float] = []
-    client._sleep = slept.append  # type: ignore[method-assign]
+    client._transport.sleep = slept.append  # type: ignore[method-assign]
     return slept
 
 

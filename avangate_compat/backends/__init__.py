@@ -1,36 +1,43 @@
-"""One module per protocol: encode a call, send it, decode the answer to plain data, map errors.
+"""One codec per protocol: a call to an :class:`~avangate_compat.transport.HttpRequest`, an
+:class:`~avangate_compat.transport.Answer` to plain data or the protocol's error.
 
-Backends know nothing of models: they take wire-ready arguments (the sessionID first, for SOAP
-and JSON-RPC) and return plain Python data. The SOAP module (and with it zeep and lxml) is
-imported only when a SOAP client is built.
+Codecs know nothing of models, sessions or sockets: they take wire-ready arguments (the
+sessionID first, for SOAP and JSON-RPC, added by the session auth) and return plain Python data;
+every error rule of a protocol lives in its codec, testable on bytes. The SOAP module (and with
+it zeep and lxml) is imported only when a SOAP client is built.
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Callable, Optional, Protocol
+
+import requests
 
 from ..config import Config
 from ..operations import Operation
+from ..transport import Answer, HttpRequest
 
 
-class Backend(Protocol):
+class Codec(Protocol):
     name: str
-    uses_session: bool
 
-    def call(self, operation: Operation[Any], args: list[Any], deadline: float) -> Any:
-        """Send one call, done by ``deadline`` (``time.monotonic()``), and return the decoded
-        result as plain data."""
+    def encode(self, operation: Operation[Any], args: list[Any]) -> HttpRequest:
+        """The request for one call; no I/O."""
 
-    def close(self) -> None:
-        """Release pooled connections."""
+    def decode(self, operation: Operation[Any], request: HttpRequest, answer: Answer) -> Any:
+        """The answer as plain data, or the protocol's error raised; no I/O."""
+
+    def composite(self, operation: Operation[Any]) -> Optional[Callable[..., Any]]:
+        """A several-request mapping, where the protocol documents no single request."""
 
 
-def create(config: Config) -> Backend:
+def create(config: Config, session: requests.Session) -> Codec:
+    """The codec of the configured protocol (the SOAP one loads its WSDL through ``session``)."""
     if config.backend == "jsonrpc":
-        from .jsonrpc import JsonRpcBackend
-        return JsonRpcBackend(config)
+        from .jsonrpc import JsonRpcCodec
+        return JsonRpcCodec(config)
     if config.backend == "rest":
-        from .rest import RestBackend
-        return RestBackend(config)
-    from .soap import SoapBackend  # zeep and lxml load here, never for the others
-    return SoapBackend(config)
+        from .rest import RestCodec
+        return RestCodec(config)
+    from .soap import SoapCodec  # zeep and lxml load here, never for the others
+    return SoapCodec(config, session)

@@ -1,51 +1,54 @@
-"""JSON-RPC 2.0 over one pooled HTTP session: ``{"method", "params": [sessionID, ...]}``."""
+"""JSON-RPC 2.0: ``{"method", "params": [sessionID, ...]}`` POSTed to one URL.
+
+A codec: :meth:`JsonRpcCodec.encode` builds the request, :func:`read_answer` reads the answer,
+with every JSON-RPC error rule in one place; no I/O here.
+"""
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Optional
 
 from ..config import Config
 from ..errors import AvangateError, TransportError, api_error
 from ..operations import Operation
-from . import _http
+from ..transport import Answer, HttpRequest, http_failure, retry_after
+from ._json import dumps, loads
 
 _HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 
 
-class JsonRpcBackend:
+class JsonRpcCodec:
     name = "jsonrpc"
-    uses_session = True
 
     def __init__(self, config: Config) -> None:
-        self._config = config
         self._url = config.jsonrpc_endpoint
-        self._http = _http.make_session(config)
 
-    def call(self, operation: Operation[Any], args: list[Any], deadline: float) -> Any:
+    def encode(self, operation: Operation[Any], args: list[Any]) -> HttpRequest:
         # The id names the call (method and arguments after the sessionID), not its position:
         # the answer must echo it, and recorded traffic replays in any order.
         call_args = args[1:] if operation.needs_session else []
-        request_id = zlib.crc32(_http.dumps([operation.name, call_args])) & 0x7FFFFFFF
-        body = _http.dumps({"jsonrpc": "2.0", "id": request_id, "method": operation.name,
-                            "params": args})
-        answer = _http.send(self._http, self._config, operation.name, self.name, "POST",
-                            self._url, deadline=deadline, data=body, headers=_HEADERS)
-        return read_answer(operation.name, answer, request_id)
+        request_id = zlib.crc32(dumps([operation.name, call_args])) & 0x7FFFFFFF
+        body = dumps({"jsonrpc": "2.0", "id": request_id, "method": operation.name,
+                      "params": args})
+        return HttpRequest("POST", self._url, body, _HEADERS, context=request_id)
 
-    def close(self) -> None:
-        self._http.close()
+    def decode(self, operation: Operation[Any], request: HttpRequest, answer: Answer) -> Any:
+        return read_answer(operation.name, answer, request.context)
+
+    def composite(self, operation: Operation[Any]) -> Optional[Any]:
+        return None
 
 
-def read_answer(operation: str, answer: _http.Answer, request_id: int) -> Any:
+def read_answer(operation: str, answer: Answer, request_id: int) -> Any:
     """The ``result`` of a JSON-RPC answer, or the error it carries. The id is checked first:
     an answer to another request is never read, whatever it holds."""
     try:
-        data = _http.loads(answer, operation, "jsonrpc")
+        data = loads(answer, operation, "jsonrpc")
     except TransportError:
         if answer.status >= 300:
-            raise _http.http_failure(operation, "jsonrpc", answer) from None
+            raise http_failure(operation, "jsonrpc", answer) from None
         raise
     # The 6.0 docs show "result"; some pages show "response": read either.
     key = next((k for k in ("result", "response") if isinstance(data, Mapping) and k in data),
@@ -53,7 +56,7 @@ def read_answer(operation: str, answer: _http.Answer, request_id: int) -> Any:
     error = data.get("error") if isinstance(data, Mapping) else None
     if not isinstance(data, Mapping) or (key is None and error is None):
         if answer.status >= 300:
-            raise _http.http_failure(operation, "jsonrpc", answer)
+            raise http_failure(operation, "jsonrpc", answer)
         raise TransportError(operation, "jsonrpc", "answer is neither a JSON-RPC result nor "
                                                    "an error", answer.status)
     answer_id = data.get("id")
@@ -69,12 +72,11 @@ def read_answer(operation: str, answer: _http.Answer, request_id: int) -> Any:
     if answer.status >= 300:
         raise TransportError(operation, "jsonrpc", "a result with an HTTP error status",
                              answer.status)
-    assert key is not None
-    return data[key]
+    return data[key] if key is not None else None
 
 
-def _error(operation: str, error: Any, answer: _http.Answer) -> AvangateError:
-    wait = _http.retry_after(answer)
+def _error(operation: str, error: Any, answer: Answer) -> AvangateError:
+    wait = retry_after(answer)
     if not isinstance(error, Mapping):
         return api_error(operation, "jsonrpc", None, str(error)[:500], answer.status,
                          retry_after=wait)

@@ -1,6 +1,7 @@
-"""REST 6.0: a signed ``X-Avangate-Authentication`` header on every request, no session.
+"""REST 6.0: routes from the spec, JSON bodies, no session (the auth signs each request).
 
-Routes come from the operation table. Business errors can arrive inside a 2xx body
+A codec: :meth:`RestCodec.encode` builds the request from the operation's route,
+:func:`read_answer` reads the answer. Business errors can arrive inside a 2xx body
 (``error_code``), so bodies are checked, not only status codes. A write is acknowledged only by
 an answer that says so: a body, ``204 No Content``, or ``201 Created`` with a ``Location``; an
 empty ``200`` (a connection cut inside the headers looks exactly like one) is not.
@@ -13,73 +14,68 @@ from collections.abc import Mapping
 from typing import Any, Callable, Optional
 from urllib.parse import quote
 
-from ..auth import rest_auth_header
 from ..config import Config
 from ..errors import TransportError, api_error
 from ..operations import Operation
-from . import _http
+from ..transport import Answer, HttpRequest, http_failure, retry_after
+from ._json import dumps, loads
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z]+)(?:\.([A-Za-z]+))?\}")
+_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
+
+# Runs one request (signed, sent, retried as the transport does) and returns its decoded data.
+Exchange = Callable[[HttpRequest], Any]
 
 
-class RestBackend:
+class RestCodec:
     name = "rest"
-    uses_session = False
 
     def __init__(self, config: Config) -> None:
-        self._config = config
         self._base = config.rest_endpoint
-        self._http = _http.make_session(config)
-        self._http.headers.update({"Accept": "application/json",
-                                   "Content-Type": "application/json"})
 
-    def call(self, operation: Operation[Any], args: list[Any], deadline: float) -> Any:
-        inferred = INFERRED.get(operation.name)
-        if inferred is not None:
-            return inferred(self, args, deadline)
+    def request(self, method: str, path: str, body: Any = None,
+                params: Optional[Mapping[str, Any]] = None) -> HttpRequest:
+        data = None if body is None else dumps(body)
+        return HttpRequest(method, self._base + path, data, _HEADERS, params)
+
+    def encode(self, operation: Operation[Any], args: list[Any]) -> HttpRequest:
         route = operation.rest
         if route is None or route.method is None or route.path is None:
             raise TransportError(operation.name, self.name, "no REST route for this operation")
         named = {p.name: a for p, a in zip(operation.params, args)}
         path = _PLACEHOLDER.sub(lambda m: _path_value(named, m.group(1), m.group(2)), route.path)
-        kwargs: dict[str, Any] = {}
-        if route.body is not None:
-            kwargs["data"] = _http.dumps(named[route.body])
-        if route.query is not None:
-            kwargs["params"] = named[route.query]
-        result = self.request(operation.name, route.method, path, deadline, **kwargs)
-        if route.unwrap and isinstance(result, Mapping) and route.unwrap in result:
+        body = named[route.body] if route.body is not None else None
+        params = named[route.query] if route.query is not None else None
+        return self.request(route.method, path, body, params)
+
+    def decode(self, operation: Operation[Any], request: HttpRequest, answer: Answer) -> Any:
+        result = read_answer(operation.name, request.method, answer)
+        route = operation.rest
+        if route is not None and route.unwrap and isinstance(result, Mapping) \
+                and route.unwrap in result:
             return result[route.unwrap]
         return result
 
-    def request(self, operation: str, method: str, path: str, deadline: float,
-                **kwargs: Any) -> Any:
-        """One signed request; a fresh date and hash each time, as the server checks both."""
-        config = self._config
-        headers = {"X-Avangate-Authentication": rest_auth_header(
-            config.merchant_code, config.secret_key, config.hash_algorithm)}
-        answer = _http.send(self._http, config, operation, self.name, method,
-                            self._base + path, deadline=deadline, headers=headers, **kwargs)
-        return read_answer(operation, method, answer)
-
-    def close(self) -> None:
-        self._http.close()
+    def composite(self, operation: Operation[Any]) -> Optional[
+            Callable[[RestCodec, list[Any], Exchange], Any]]:
+        """The several-request mapping of an operation REST documents no route for."""
+        return INFERRED.get(operation.name)
 
 
-def read_answer(operation: str, method: str, answer: _http.Answer) -> Any:
+def read_answer(operation: str, method: str, answer: Answer) -> Any:
     """The body of a REST answer, ``True`` for a write confirmed without one, or the error."""
     try:
-        body = _http.loads(answer, operation, "rest")
+        body = loads(answer, operation, "rest")
     except TransportError:
         if answer.status >= 300:
-            raise _http.http_failure(operation, "rest", answer) from None
+            raise http_failure(operation, "rest", answer) from None
         raise
     if isinstance(body, Mapping) and "error_code" in body:
         raise api_error(operation, "rest", str(body["error_code"])[:200],
                         str(body.get("message", ""))[:2000], answer.status,
-                        retry_after=_http.retry_after(answer))
+                        retry_after=retry_after(answer))
     if not 200 <= answer.status < 300:
-        raise _http.http_failure(operation, "rest", answer)
+        raise http_failure(operation, "rest", answer)
     if body is not None:
         return body
     if method != "GET" and (answer.status == 204 or
@@ -102,24 +98,23 @@ def path_segment(value: str) -> str:
     return quote(value, safe="")
 
 
-def _set_product_status_inferred(backend: RestBackend, args: list[Any], deadline: float) -> Any:
-    """setProductStatus has no documented REST endpoint (see docs/api-facts.md, "REST").
+def _set_product_status_inferred(codec: RestCodec, args: list[Any], exchange: Exchange) -> Any:
+    """setProductStatus has no documented REST endpoint (docs/api-facts.md, "REST").
 
     Inferred mapping: read the product and write it back with ``Enabled`` set, which is the
     documented read, change, write flow of updateProduct. Replace this function if 2Checkout
     documents a dedicated endpoint.
     """
-    code, status = args
+    code, status = args[:2]
     path = f"/products/{path_segment(code)}/"
-    product = backend.request("setProductStatus", "GET", path, deadline)
+    product = exchange(codec.request("GET", path))
     if not isinstance(product, Mapping):
-        raise TransportError("setProductStatus", backend.name, "product answer is not an object")
-    changed = {**product, "Enabled": status}
-    return backend.request("setProductStatus", "PUT", path, deadline, data=_http.dumps(changed))
+        raise TransportError("setProductStatus", codec.name, "product answer is not an object")
+    return exchange(codec.request("PUT", path, {**product, "Enabled": status}))
 
 
 # Operations whose REST form is inferred, not documented (``rest.inferred`` in the spec; a test
 # holds the two together): one replaceable place.
-INFERRED: dict[str, Callable[[RestBackend, list[Any], float], Any]] = {
+INFERRED: dict[str, Callable[[RestCodec, list[Any], Exchange], Any]] = {
     "setProductStatus": _set_product_status_inferred,
 }

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from typing import Any, Optional
 
+import requests
 import zeep
 import zeep.transports
 from lxml import etree
@@ -27,7 +28,7 @@ from zeep import xsd
 from ..config import Config
 from ..errors import TransportError, api_error
 from ..operations import Operation
-from . import _http
+from ..transport import Answer, HttpRequest, http_failure, retry_after
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 ENC = "http://schemas.xmlsoap.org/soap/encoding/"
@@ -76,14 +77,14 @@ def wsdl_document(location: str, transport: _Transport) -> Any:
     return document
 
 
-class SoapBackend:
-    name = "soap"
-    uses_session = True
+class SoapCodec:
+    """SOAP 1.1 requests built from whatever WSDL is configured, answers read as plain XML
+    data. Only loading the WSDL does I/O (once per process and location)."""
 
-    def __init__(self, config: Config) -> None:
-        self._config = config
-        self._http = _http.make_session(config)
-        transport = _Transport(session=self._http, timeout=config.read_timeout,
+    name = "soap"
+
+    def __init__(self, config: Config, session: requests.Session) -> None:
+        transport = _Transport(session=session, timeout=config.read_timeout,
                                operation_timeout=config.read_timeout)
         location = config.wsdl or shipped_file(SHIPPED_WSDL)
         try:
@@ -96,7 +97,7 @@ class SoapBackend:
         self._url = config.soap_endpoint
         self._items: dict[int, Any] = {}
 
-    def call(self, operation: Operation[Any], args: list[Any], deadline: float) -> Any:
+    def encode(self, operation: Operation[Any], args: list[Any]) -> HttpRequest:
         name = operation.name
         try:
             binding_op = self._binding.get(name)
@@ -117,15 +118,14 @@ class SoapBackend:
             raise TransportError(name, self.name, f"cannot encode the request: {exc}") from None
         headers = {"Content-Type": "text/xml; charset=utf-8",
                    "SOAPAction": f'"{binding_op.soapaction or ""}"'}
-        answer = _http.send(self._http, self._config, name, self.name, "POST", self._url,
-                            deadline=deadline,
-                            data=etree.tostring(envelope, encoding="utf-8",
-                                                xml_declaration=True),
-                            headers=headers)
-        return read_answer(name, answer)
+        body = etree.tostring(envelope, encoding="utf-8", xml_declaration=True)
+        return HttpRequest("POST", self._url, body, headers)
 
-    def close(self) -> None:
-        self._http.close()
+    def decode(self, operation: Operation[Any], request: HttpRequest, answer: Answer) -> Any:
+        return read_answer(operation.name, answer)
+
+    def composite(self, operation: Operation[Any]) -> Optional[Any]:
+        return None
 
     # -- request side --------------------------------------------------------------------------
 
@@ -167,14 +167,14 @@ def _local(tag: Any) -> str:
     return str(tag).rsplit("}", 1)[-1]
 
 
-def read_answer(operation: str, answer: _http.Answer) -> Any:
+def read_answer(operation: str, answer: Answer) -> Any:
     """The return value of a SOAP answer as plain data, or the Fault it carries."""
     status = answer.status
     try:
         root = etree.fromstring(answer.body, parser=_PARSER)
     except etree.XMLSyntaxError:
         if status >= 300:
-            raise _http.http_failure(operation, "soap", answer) from None
+            raise http_failure(operation, "soap", answer) from None
         raise TransportError(operation, "soap", "answer is not XML", status) from None
     body = root.find(f"{{{ENV}}}Body") if root.tag == f"{{{ENV}}}Envelope" else None
     first = None if body is None else next(body.iterchildren(tag=etree.Element), None)
@@ -187,9 +187,9 @@ def read_answer(operation: str, answer: _http.Answer) -> Any:
                             None)
             code = specific or code
         raise api_error(operation, "soap", code[:200] if code else None, message[:2000],
-                        status, retry_after=_http.retry_after(answer))
+                        status, retry_after=retry_after(answer))
     if status >= 300:  # an HTML page that parses as XML, or an envelope without a Fault
-        raise _http.http_failure(operation, "soap", answer)
+        raise http_failure(operation, "soap", answer)
     if body is None:
         raise TransportError(operation, "soap", "answer is not a SOAP 1.1 envelope", status)
     if first is None:

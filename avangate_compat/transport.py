@@ -1,5 +1,7 @@
-"""The one HTTP transport of all three backends: pooled connections, timeouts, a total deadline
-per call, a cap on the answer's size, and failures classified by exception type.
+"""The one HTTP transport of all three protocols: pooled connections, timeouts, a total deadline
+per call, a cap on the answer's size, failures classified by exception type, and the retry
+policy. Codecs turn calls into :class:`HttpRequest` and :class:`Answer` into data; this module
+moves the bytes.
 
 - **Deadline**: ``connect_timeout`` and ``read_timeout`` bound each socket operation, which does
   not bound a server that trickles one byte per second. Every exchange therefore has an absolute
@@ -18,14 +20,16 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
-import json
+import logging
 import math
+import random
+import re
 import socket
 import threading
 import time
-from collections.abc import Mapping
-from decimal import Decimal
-from typing import Any, Optional
+import zlib
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Optional, Protocol
 
 import attrs
 import requests
@@ -34,11 +38,28 @@ from requests.adapters import HTTPAdapter
 from urllib3 import connectionpool as u3pool
 from urllib3 import exceptions as u3exc
 
-from ..config import Config
-from ..errors import AvangateError, TransportError, api_error
+from .config import Config
+from .errors import APIError, AvangateError, RateLimitError, RawAnswer, TransportError, api_error
 
+if TYPE_CHECKING:
+    from .operations import Operation
+
+log = logging.getLogger("avangate_compat")
 USER_AGENT = "avangate-compat/0.1 (+python-requests)"
 _CHUNK = 64 * 1024
+
+
+@attrs.frozen
+class HttpRequest:
+    """One HTTP request a codec built; ``context`` is what its decoder needs back (the JSON-RPC
+    id). Headers that change per attempt (the REST signature) are added by the auth."""
+
+    method: str
+    url: str
+    body: Optional[bytes] = None
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    params: Optional[Mapping[str, Any]] = None
+    context: Any = None
 
 
 @attrs.frozen
@@ -194,68 +215,226 @@ def make_session(config: Config) -> requests.Session:
     session.verify = config.verify_tls
     session.trust_env = False  # a proxy from the environment must not see credentials silently
     session.headers["User-Agent"] = USER_AGENT
+    session.headers["Accept-Encoding"] = "gzip, deflate"  # what _read_body decodes in steps
     return session
 
 
-def send(session: requests.Session, config: Config, operation: str, backend: str,
-         method: str, url: str, *, deadline: float, **kwargs: Any) -> Answer:
-    """One HTTP exchange, finished (or abandoned) by ``deadline`` (a ``time.monotonic()``
-    instant); transport failures become :class:`TransportError` with their ``failure``."""
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise _deadline_error(operation, backend, config)
-    exchange = _Exchange(deadline)
-    _WATCHDOG.watch(exchange)
-    _CURRENT.exchange = exchange
-    response: Optional[requests.Response] = None
-    try:
-        timeout = (min(config.connect_timeout, remaining), min(config.read_timeout, remaining))
-        response = session.request(method, url, timeout=timeout, allow_redirects=False,
-                                   stream=True, **kwargs)
-        body = _read_body(response, config, operation, backend, exchange)
-        response.raw.release_conn()  # read to the end: the connection goes back to the pool
-        answer = Answer(response.status_code, response.reason or "", response.headers, body)
-        response = None
-        return answer
-    except TransportError:
-        raise
-    except (requests.RequestException, u3exc.HTTPError, OSError) as exc:
-        if exchange.expired:
-            raise _deadline_error(operation, backend, config) from exc
-        raise _transport_error(operation, backend, exc) from exc
-    finally:
-        _CURRENT.exchange = None
-        _WATCHDOG.finish(exchange)
-        if response is not None:
-            response.close()  # abandoned half-read: this connection must not be reused
+class Auth(Protocol):
+    """What the transport needs of the authentication strategy."""
+
+    def sign(self, request: HttpRequest) -> HttpRequest:
+        """The request as sent this attempt (a fresh signature for REST)."""
+
+    def secrets(self) -> list[str]:
+        """Values no error may show (scrubbed from answer excerpts)."""
+
+
+class Decoder(Protocol):
+    name: str
+
+    def decode(self, operation: Operation[Any], request: HttpRequest, answer: Answer) -> Any:
+        """The answer as plain data, or the protocol's error raised."""
+
+
+class Transport:
+    """One client's connection pool, and every exchange it makes within a deadline."""
+
+    def __init__(self, config: Config, backend: str) -> None:
+        self.config = config
+        self.backend = backend
+        self.session = make_session(config)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def call(self, decoder: Decoder, auth: Auth, operation: Operation[Any],
+             request: HttpRequest, deadline: float) -> Any:
+        """Send ``request`` (again when that is safe and the deadline allows) and decode the
+        answer. Errors carry an excerpt of the answer, secrets scrubbed."""
+        attempt = 0
+        while True:
+            try:
+                answer = self.exchange(operation.name, auth.sign(request), deadline)
+                try:
+                    return decoder.decode(operation, request, answer)
+                except (APIError, TransportError) as exc:
+                    exc.answer = excerpt(answer, auth.secrets())
+                    raise
+            except (TransportError, RateLimitError) as exc:
+                delay = retry_delay(self.config, operation.idempotent, exc, attempt, deadline)
+                if delay is None:
+                    raise
+                attempt += 1
+                log.warning("%s over %s: %s; retry %d in %.2fs", operation.name, self.backend,
+                            exc.message if isinstance(exc, TransportError)
+                            else "rate limited by the server", attempt, delay)
+                self.sleep(delay)
+
+    sleep = staticmethod(time.sleep)  # between retries; tests record it instead
+
+    def exchange(self, operation: str, request: HttpRequest, deadline: float) -> Answer:
+        """One HTTP exchange, finished (or abandoned) by ``deadline`` (a ``time.monotonic()``
+        instant); transport failures become :class:`TransportError` with their ``failure``."""
+        config, backend = self.config, self.backend
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _deadline_error(operation, backend, config)
+        exchange = _Exchange(deadline)
+        _WATCHDOG.watch(exchange)
+        _CURRENT.exchange = exchange
+        response: Optional[requests.Response] = None
+        try:
+            timeout = (min(config.connect_timeout, remaining),
+                       min(config.read_timeout, remaining))
+            response = self.session.request(
+                request.method, request.url, data=request.body, headers=request.headers,
+                params=request.params, timeout=timeout, allow_redirects=False, stream=True)
+            body = _read_body(response, config, operation, backend, exchange)
+            response.raw.release_conn()  # read to the end: the connection goes back to the pool
+            answer = Answer(response.status_code, response.reason or "", response.headers, body)
+            response = None
+            return answer
+        except TransportError:
+            raise
+        except (requests.RequestException, u3exc.HTTPError, OSError) as exc:
+            if exchange.expired:
+                raise _deadline_error(operation, backend, config) from exc
+            raise _transport_error(operation, backend, exc) from exc
+        finally:
+            _CURRENT.exchange = None
+            _WATCHDOG.finish(exchange)
+            if response is not None:
+                response.close()  # abandoned half-read: this connection must not be reused
+
+
+# Transport failures after which a call safe to repeat may be sent again (README, "Errors").
+_RETRY_IF_IDEMPOTENT = frozenset({"timeout", "disconnected", "http"})
+_RETRY_STATUSES = frozenset({500, 502, 503, 504})
+
+
+def retry_delay(config: Config, idempotent: bool, exc: AvangateError, attempt: int,
+                deadline: float) -> Optional[float]:
+    """Seconds to wait before repeating a call, or ``None`` when it must not be repeated.
+
+    Never sent (no connection) or refused unrun (429): any operation. Sent, then no answer
+    (timeout, dropped) or a bare 5xx: only an operation safe to repeat. Waits grow
+    exponentially with jitter up to ``retry_backoff_max``; a server's ``Retry-After`` is
+    honoured; no wait may pass the call's deadline."""
+    if attempt >= config.max_retries:
+        return None
+    if isinstance(exc, TransportError):
+        retryable = not exc.sent or (
+            idempotent and exc.failure in _RETRY_IF_IDEMPOTENT
+            and (exc.failure != "http" or exc.http_status in _RETRY_STATUSES))
+        advised = exc.retry_after
+    else:
+        retryable = isinstance(exc, RateLimitError)
+        advised = exc.retry_after if isinstance(exc, RateLimitError) else None
+    if not retryable:
+        return None
+    backoff = min(config.retry_backoff_max, config.retry_backoff * 2.0 ** attempt)
+    delay = backoff / 2 + random.uniform(0, backoff / 2)  # noqa: S311 - jitter, not secrets
+    if advised is not None:
+        delay = max(delay, advised)
+    if time.monotonic() + delay >= deadline:
+        return None
+    return delay
+
+
+_EXCERPT = 2000
+_HASHES = re.compile(r"\b[0-9a-fA-F]{32,128}\b")
+
+
+def excerpt(answer: Answer, secrets: list[str]) -> RawAnswer:
+    """What an error keeps of the answer for debugging: status, headers, the body's start,
+    with every secret the client holds (and anything shaped like a hash) replaced."""
+    text = answer.body[:_EXCERPT].decode("utf-8", "replace")
+    headers = {k: v for k, v in answer.headers.items() if k.lower() != "set-cookie"}
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<secret>")
+            headers = {k: v.replace(secret, "<secret>") for k, v in headers.items()}
+    return RawAnswer(answer.status, headers, _HASHES.sub("<hash>", text))
 
 
 def _read_body(response: requests.Response, config: Config, operation: str, backend: str,
                exchange: _Exchange) -> bytes:
+    """The whole body, decompressed here in bounded steps (urllib3 1.x would inflate a whole
+    network read at once: 64 KiB of a gzip bomb is 64 MB), refused past the size cap."""
     limit = config.max_answer_bytes
     raw: urllib3.HTTPResponse = response.raw
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and not response.headers.get("Content-Encoding"):
+    if declared.isdigit() and encoding in ("", "identity"):
         if int(declared) > limit:
             raise _too_large(operation, backend, limit, response.status_code)
-        body = raw.read()  # its announced length, within the cap; the watchdog bounds the time
+        body = raw.read(decode_content=False)  # its announced length, within the cap
     else:  # chunked, until close, or compressed: counted as it decodes
+        inflate = _Inflater(encoding, operation, backend)
         chunks: list[bytes] = []
         size = 0
         while True:
             if time.monotonic() >= exchange.deadline:
                 raise _deadline_error(operation, backend, config)
-            chunk = raw.read(_CHUNK, decode_content=True)
-            if not chunk:
+            data = raw.read(_CHUNK, decode_content=False)
+            for chunk in inflate.feed(data) if data else inflate.finish():
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(operation, backend, limit, response.status_code)
+                chunks.append(chunk)
+            if not data:
                 break
-            size += len(chunk)
-            if size > limit:
-                raise _too_large(operation, backend, limit, response.status_code)
-            chunks.append(chunk)
         body = b"".join(chunks)
     if exchange.expired:  # the watchdog cut the read short: what came is not the answer
         raise _deadline_error(operation, backend, config)
     return body
+
+
+class _Inflater:
+    """gzip or deflate decoded in pieces of at most ``_CHUNK`` bytes, so a caller can stop
+    counting at its cap; identity passes through."""
+
+    def __init__(self, encoding: str, operation: str, backend: str) -> None:
+        if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+            raise TransportError(operation, backend, f"unsupported Content-Encoding "
+                                                     f"{encoding[:40]!r}", failure="answer")
+        self._encoding = encoding
+        self._where = (operation, backend)
+        self._zlib: Any = None
+        if encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS)  # zlib-wrapped, as HTTP says
+        self._started = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._zlib is None:
+            yield data
+            return
+        pending = data
+        while pending:
+            try:
+                out = self._zlib.decompress(pending, _CHUNK)
+            except zlib.error:
+                if self._encoding == "deflate" and not self._started:
+                    self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, as IIS sent
+                    self._started = True
+                    continue
+                raise TransportError(*self._where, "cannot decode the answer's "
+                                                   "Content-Encoding", failure="answer") from None
+            self._started = True
+            if out:
+                yield out
+            pending = self._zlib.unconsumed_tail
+            if not pending and self._zlib.unused_data:  # another gzip member follows
+                pending = self._zlib.unused_data
+                self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    def finish(self) -> Iterator[bytes]:
+        if self._zlib is not None:
+            tail = self._zlib.flush()
+            if tail:
+                yield tail
 
 
 def _deadline_error(operation: str, backend: str, config: Config) -> TransportError:
@@ -340,39 +519,3 @@ def http_failure(operation: str, backend: str, answer: Answer) -> AvangateError:
 
 
 _PROTOCOLS = {"soap": "SOAP", "jsonrpc": "JSON-RPC", "rest": "REST"}
-
-
-# -- JSON --------------------------------------------------------------------------------------
-
-
-def dumps(payload: Any) -> bytes:
-    """JSON with Decimals sent as exact numbers (integers when whole)."""
-    return json.dumps(payload, default=_json_default, separators=(",", ":"),
-                      allow_nan=False).encode("utf-8")
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value():
-            return int(value)
-        as_float = float(value)
-        if Decimal(repr(as_float)) == value:
-            return as_float  # repr round-trips: the JSON text is exactly the decimal
-        return str(value)  # more digits than a double holds: send the exact text
-    raise TypeError(f"cannot send {type(value).__name__} as JSON")
-
-
-def loads(answer: Answer, operation: str, backend: str) -> Optional[Any]:
-    """The JSON body with floats read as Decimal; ``None`` for an empty body. A body that is
-    not JSON (or nests past the parser's depth) is a transport error."""
-    if not answer.body.strip():
-        return None
-    try:
-        return json.loads(answer.body, parse_float=Decimal, parse_constant=_no_constant)
-    except (ValueError, RecursionError):
-        raise TransportError(operation, backend, f"answer is not JSON ({answer.content_type})",
-                             answer.status) from None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
