@@ -17,7 +17,7 @@ import inspect
 import logging
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Optional, TypeVar, Union, overload
 
 import attrs
@@ -155,7 +155,7 @@ class Client:
         """
         return self.call(ops.UPDATE_LEAD, LeadCode, lead)
 
-    def markLeads(self, leads: list[Union[models.MarkLead, Mapping[str, Any]]]
+    def markLeads(self, leads: Sequence[Union[models.MarkLead, Mapping[str, Any]]]
                   ) -> models.MarkLeadsResponse:
         """Mark leads used and/or stop their follow-ups; per-lead errors are in ``Errors``."""
         return self.call(ops.MARK_LEADS, leads)

@@ -218,21 +218,22 @@ class Config:
 
 
 def _parse(field: attrs.Attribute[Any], raw: str) -> Any:
-    kind = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "")
+    type_name = field.type if isinstance(field.type, str) \
+        else getattr(field.type, "__name__", "")
     try:
         if field.name == "verify_tls":
             lowered = raw.strip().lower()
             return raw if lowered not in ("1", "true", "yes", "0", "false", "no") \
                 else lowered in ("1", "true", "yes")
-        if kind == "bool":
+        if type_name == "bool":
             lowered = raw.strip().lower()
             if lowered not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
                 raise ValueError(raw)
             return lowered in ("1", "true", "yes", "on")
-        if kind == "int":
+        if type_name == "int":
             return int(raw)
-        if kind == "float":
+        if type_name == "float":
             return float(raw)
     except ValueError:
-        raise ConfigurationError(f"{field.name}: cannot read {raw!r} as {kind}") from None
+        raise ConfigurationError(f"{field.name}: cannot read {raw!r} as {type_name}") from None
     return raw

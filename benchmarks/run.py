@@ -74,7 +74,7 @@ class Floor:
             import zeep
 
             from avangate_compat.backends.soap import SHIPPED_WSDL, shipped_file, wsdl_document
-            transport = client._codec._client.transport
+            transport = client._codec._client.transport  # type: ignore[attr-defined]
             document = wsdl_document(shipped_file(SHIPPED_WSDL), transport)
             zeep_client = zeep.Client(document, transport=transport)
             binding = next(iter(document.bindings))

@@ -5,6 +5,7 @@ Re-record with ``.venv/bin/python -m tests.record_cassettes``.
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
@@ -99,7 +100,8 @@ def test_calls_in_another_order_than_recorded_get_their_own_answers(backend: str
     with recorder.use_cassette(str(CASSETTES / backend / "reads_in_order.yaml")), \
             Client(backend=backend, base_url=NOWHERE, merchant_code="REPLAY",
                    secret_key="replay-key") as client:
-        got = {code: outcome(lambda c=code: client.getProductByCode(c)) for code in codes}
+        got = {code: outcome(functools.partial(client.getProductByCode, code))
+               for code in codes}
     assert got == expected(backend)["reads_in_order"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,11 +16,12 @@ SEED = Path(__file__).parent / "data" / "getLead_seed_003.json"
 
 
 @pytest.fixture
-def seed_payload() -> dict:
-    return json.loads(SEED.read_text())
+def seed_payload() -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(SEED.read_text())
+    return payload
 
 
-def test_seed_getlead_example_converts(seed_payload: dict) -> None:
+def test_seed_getlead_example_converts(seed_payload: dict[str, Any]) -> None:
     lead = structure(seed_payload, models.Lead)
     item = lead.Items[0]
     assert item.Quantity == 2 and isinstance(item.Quantity, int)
@@ -38,7 +40,7 @@ def test_seed_getlead_example_converts(seed_payload: dict) -> None:
     assert item.Name == "softy"
 
 
-def test_round_trip_keeps_everything(seed_payload: dict) -> None:
+def test_round_trip_keeps_everything(seed_payload: dict[str, Any]) -> None:
     lead = structure(seed_payload, models.Lead)
     assert structure(unstructure(lead), models.Lead) == lead
 
@@ -101,7 +103,7 @@ def test_unknown_fields_are_kept_and_sent_back() -> None:
     ({"Items": [{"Quantity": "2.5"}]}, r"Quantity"),
     ({"DeliveryDetails": {"0": {"City": "A"}, "1": {"City": "B"}}}, r"one object"),
 ])
-def test_unreadable_values_raise_with_their_path(payload: dict, where: str) -> None:
+def test_unreadable_values_raise_with_their_path(payload: dict[str, Any], where: str) -> None:
     with pytest.raises(ConversionError, match=where):
         structure(payload, models.Lead)
 

@@ -22,7 +22,7 @@ LEAD = {"Currency": "EUR", "Items": [{"Code": "04C26C50F8", "Quantity": 1}],
 def _client(make_client: Callable[..., Client], backend: str, slept: list[float],
             **settings: Any) -> Client:
     client = make_client(backend, **settings)
-    client._transport.sleep = slept.append  # type: ignore[method-assign]
+    client._transport.sleep = slept.append  # type: ignore[assignment]
     return client
 
 

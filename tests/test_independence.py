@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from avangate_compat import cli
+from avangate_compat.sandbox import Sandbox
 
 SANDBOX = Path(cli.__file__).parent / "sandbox"
 
@@ -38,10 +40,10 @@ def test_demo_exits_non_zero_when_backends_disagree(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     real = cli._run_backend
 
-    def skewed(sandbox: object, backend: str) -> dict[str, object]:
-        result = real(sandbox, backend)  # type: ignore[arg-type]
+    def skewed(sandbox: Sandbox, backend: str) -> dict[str, Any]:
+        result: dict[str, Any] = real(sandbox, backend)
         if backend == "rest":
-            result["lead"].Items[0].Quantity += 1  # type: ignore[attr-defined]
+            result["lead"].Items[0].Quantity += 1
         return result
 
     monkeypatch.setattr(cli, "_run_backend", skewed)

@@ -62,7 +62,7 @@ def _strict_json(body: bytes) -> None:
 
 def _record_bodies(client: Client) -> list[bytes]:
     bodies: list[bytes] = []
-    session = client._transport.session  # type: ignore[attr-defined]
+    session = client._transport.session
     original: Callable[..., Any] = session.request
 
     def request(method: str, url: str, **kwargs: Any) -> Any:
@@ -71,7 +71,7 @@ def _record_bodies(client: Client) -> list[bytes]:
             bodies.append(data)
         return original(method, url, **kwargs)
 
-    session.request = request
+    session.request = request  # type: ignore[assignment,method-assign]
     return bodies
 
 

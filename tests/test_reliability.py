@@ -318,7 +318,7 @@ BAD_INPUT: list[tuple[Callable[[Client], Any], str]] = [
     (lambda c: c.getLead(".."), "must not be '.'"),
     (lambda c: c.getLead("a/b"), "slash"),
     (lambda c: c.updateLead("..", LEAD), "must not be '.'"),
-    (lambda c: c.getLead(b"\xff"), "not UTF-8"),
+    (lambda c: c.call("getLead", b"\xff"), "not UTF-8"),
     (lambda c: c.updateProduct({"ProductCode": "P1", "ProductName": "only the name"}),
      "replaces the whole product"),
     (lambda c: c.updateProduct(models.Product(ProductCode="P1", ProductName="N")),
@@ -402,7 +402,7 @@ def _closed_port() -> int:
 
 def _record_sleeps(client: Client) -> list[float]:
     slept: list[float] = []
-    client._transport.sleep = slept.append  # type: ignore[method-assign]
+    client._transport.sleep = slept.append  # type: ignore[assignment]
     return slept
 
 

@@ -39,7 +39,7 @@ def _nullable(schema: Any) -> Any:
     return schema
 
 
-def _operation(path: str, method: str) -> tuple[dict, dict]:
+def _operation(path: str, method: str) -> tuple[dict[str, Any], dict[str, Any]]:
     for fragment in FRAGMENTS:
         if path in fragment["paths"] and method in fragment["paths"][path]:
             components = copy.deepcopy(fragment["components"])
@@ -99,7 +99,7 @@ def test_a_schema_violation_would_be_caught() -> None:
                                   "markLeads"])
 def test_client_routes_are_documented_paths(name: str) -> None:
     route = OPERATIONS[name].rest
-    assert route is not None
+    assert route is not None and route.path is not None and route.method is not None
     documented = route.path if route.path == "/leads/" else route.path.rstrip("/")
     _operation(documented, route.method.lower())
 

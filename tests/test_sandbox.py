@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -21,16 +22,19 @@ from avangate_compat.sandbox import Sandbox
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 
 
-def rpc(sandbox: Sandbox, method: str, params: object, raw: bytes | None = None) -> dict:
+def rpc(sandbox: Sandbox, method: str, params: object,
+        raw: bytes | None = None) -> dict[str, Any]:
     body = raw if raw is not None else json.dumps(
         {"jsonrpc": "2.0", "id": 7, "method": method, "params": params}).encode()
     response = requests.post(f"{sandbox.url}/rpc/6.0/", data=body, timeout=5,
                              headers={"Content-Type": "application/json"})
     assert response.headers["Content-Type"] == "application/json"
-    return response.json()
+    answer: dict[str, Any] = response.json()
+    return answer
 
 
-def login(sandbox: Sandbox, algo: str | None = "sha256", date: str | None = None) -> dict:
+def login(sandbox: Sandbox, algo: str | None = "sha256",
+          date: str | None = None) -> dict[str, Any]:
     date = date or utc_date()
     digest = login_hash(sandbox.merchant_code, sandbox.secret_key, date, algo or "md5")
     params = [sandbox.merchant_code, date, digest] + ([algo] if algo else [])
@@ -51,7 +55,7 @@ def soap_call(operation: str, *args: str) -> bytes:
 
 
 def fault_code(root: etree._Element) -> str:
-    return root.findtext(f"{{{ENV}}}Body/{{{ENV}}}Fault/faultcode")
+    return str(root.findtext(f"{{{ENV}}}Body/{{{ENV}}}Fault/faultcode"))
 
 
 # -- JSON-RPC ------------------------------------------------------------------------------------
@@ -168,7 +172,7 @@ def test_soap_answers_are_typed_rpc_encoded(sandbox: Sandbox) -> None:
 # -- REST ----------------------------------------------------------------------------------------
 
 def rest(sandbox: Sandbox, method: str, path: str, header: str | None = "valid",
-         **kwargs: object) -> requests.Response:
+         **kwargs: Any) -> requests.Response:
     headers = {"Accept": "application/json", "Content-Type": "application/json"}
     if header == "valid":
         header = rest_auth_header(sandbox.merchant_code, sandbox.secret_key, "sha256")
@@ -246,6 +250,7 @@ def test_command_line_sandbox_prints_its_port_and_serves(tmp_path: Path) -> None
          "30", "--db", str(tmp_path / "cli.sqlite")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
+        assert process.stdout is not None
         line = process.stdout.readline()
         port = int(line.split("port ")[1].rstrip(")\n"))
         health = requests.get(f"http://127.0.0.1:{port}/_sandbox/health", timeout=5)

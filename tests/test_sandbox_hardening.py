@@ -90,7 +90,7 @@ def soap_fault(response: requests.Response) -> str:
     code = root.findtext(f"{{{ENV}}}Body/{{{ENV}}}Fault/faultcode")
     assert code is not None, response.text[:300]
     assert code != "INTERNAL_ERROR"
-    return code
+    return str(code)
 
 
 def rest(server: Any, method: str, path: str, *, data: Any = None, raw: Optional[bytes] = None,
@@ -705,6 +705,7 @@ def test_concurrent_marks_and_updates_lose_nothing(sandbox: Sandbox) -> None:
 
         run_together(8, work)
         record = sandbox.service.store.get("lead", LEAD)
+        assert record is not None
         assert record["meta"]["Type"] == "Used"
         assert record["lead"]["ExternalReference"] == f"ref-{attempt}"
         sandbox.service.reset()

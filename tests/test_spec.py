@@ -124,7 +124,8 @@ def table_drift(data: dict[str, Any]) -> list[str]:
 def sandbox_drift(data: dict[str, Any]) -> list[str]:
     """The sandbox's own reading of the spec serves every REST route the spec declares."""
     root = data["endpoints"]["rest"].rstrip("/")
-    served = {(rule.endpoint, tuple(sorted(rule.methods - {"HEAD", "OPTIONS"})), rule.rule)
+    served = {(rule.endpoint, tuple(sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})),
+               rule.rule)
               for rule in rest_routes().iter_rules()}
     declared = {(name, (entry["rest"]["method"],), root + re.sub(
                     r"\{(\w+)(?:\.(\w+))?\}",
