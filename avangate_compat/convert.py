@@ -20,6 +20,8 @@ from typing import Any, Callable, TypeVar, Union
 
 import attrs
 import cattrs
+from cattrs.errors import AttributeValidationNote, ClassValidationError
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from . import models
 from .errors import ConversionError
@@ -225,6 +227,7 @@ class _Converter:
         conv.register_structure_hook_factory(lambda t: _origin(t) is list, self._list_hook)
         conv.register_structure_hook_func(lambda t: _origin(t) is dict, _to_dict)
         conv.register_structure_hook_factory(attrs.has, self._model_hook)
+        conv.register_unstructure_hook_factory(attrs.has, self._unstructure_hook)
         self._conv = conv
 
     def structure(self, data: Any, cls: type[T]) -> T:
@@ -262,30 +265,60 @@ class _Converter:
         return structure_list
 
     def _model_hook(self, cls: type) -> Callable[[Any, Any], Any]:
+        """cattrs generates the structuring function of each model (the quirk normalizers are
+        the converter's hooks); around it, the PHP object shapes are unwrapped, keys the model
+        does not declare go to ``extra_fields``, and cattrs' error notes become the field path
+        of a :class:`ConversionError`. Only conversion errors are translated: anything else
+        is a bug of this library and propagates as it is."""
         module = vars(sys.modules[cls.__module__])
         attrs.resolve_types(cls, globalns=module, localns=module)
-        fields = {f.name: f.type for f in attrs.fields(cls) if f.name != "extra_fields"}
-        hooks = {name: (self._conv.get_structure_hook(tp), tp) for name, tp in fields.items()}
+        names = frozenset(f.name for f in attrs.fields(cls) if f.name != "extra_fields")
+        generated: Callable[[Any, Any], Any] = make_dict_structure_fn(
+            cls, self._conv, _cattrs_detailed_validation=True, extra_fields=override(omit=True))
 
         def structure_model(value: Any, _: Any) -> Any:
             mapping = _as_mapping(value, cls)
             if mapping is None:
                 raise ConversionError(f"{cls.__name__}: expected an object, got {value!r}")
-            kwargs: dict[str, Any] = {}
-            extra: dict[str, Any] = {}
-            for key, item in mapping.items():
-                entry = hooks.get(key)
-                if entry is None:
-                    extra[str(key)] = item
-                    continue
-                hook, tp = entry
-                try:
-                    kwargs[key] = hook(item, tp)
-                except ConversionError as exc:
-                    raise ConversionError(exc.reason, f".{key}{exc.path}") from None
-            return cls(**kwargs, extra_fields=extra)
+            try:
+                obj = generated(mapping, cls)
+            except ClassValidationError as group:
+                raise _with_path(group) from None
+            extra = {str(k): v for k, v in mapping.items() if k not in names}
+            if extra:
+                obj.extra_fields = extra
+            return obj
 
         return structure_model
+
+    def unstructure(self, obj: Any) -> Any:
+        return self._conv.unstructure(obj)
+
+    def _unstructure_hook(self, cls: type) -> Callable[[Any], dict[str, Any]]:
+        generated: Callable[[Any], Any] = make_dict_unstructure_fn(
+            cls, self._conv, extra_fields=override(omit=True))
+        unstructure_value = self._conv.unstructure
+
+        def unstructure_model(obj: Any) -> dict[str, Any]:
+            out: dict[str, Any] = generated(obj)
+            for key, value in obj.extra_fields.items():
+                out.setdefault(key, unstructure_value(value))
+            return out
+
+        return unstructure_model
+
+
+def _with_path(group: ClassValidationError) -> ConversionError:
+    """The first failure of a model as a ConversionError whose path names the field."""
+    for exc in group.exceptions:
+        field = next((note.name for note in getattr(exc, "__notes__", ())
+                      if isinstance(note, AttributeValidationNote)), None)
+        if isinstance(exc, ClassValidationError):
+            exc = _with_path(exc)
+        if not isinstance(exc, ConversionError):
+            raise exc  # not the server's data: a bug here, reported as one
+        return ConversionError(exc.reason, f".{field}{exc.path}" if field else exc.path)
+    return ConversionError("cannot read the object")
 
 
 _CONVERTER = _Converter()
@@ -304,13 +337,7 @@ def structure(data: Any, cls: type[T]) -> T:
 
 def unstructure(obj: Any) -> dict[str, Any]:
     """Model -> plain dict with the API's keys, ``extra_fields`` merged back in."""
-    out: dict[str, Any] = {}
-    for field in attrs.fields(type(obj)):
-        if field.name == "extra_fields":
-            continue
-        out[field.name] = _unstructure_value(getattr(obj, field.name))
-    for key, value in getattr(obj, "extra_fields", {}).items():
-        out.setdefault(key, value)
+    out: dict[str, Any] = _CONVERTER.unstructure(obj)
     return out
 
 

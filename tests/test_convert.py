@@ -114,3 +114,18 @@ def test_models_use_api_names_and_compare_by_value() -> None:
     assert a == b and unstructure(a)["ProductCode"] == "P"
     b.Enabled = False
     assert a != b
+
+
+def test_a_converter_bug_is_not_reported_as_an_unreadable_answer() -> None:
+    """Only conversion errors become ConversionError (and so an APIError about the answer);
+    a bug in a hook propagates as what it is."""
+    from avangate_compat import convert
+
+    def broken(value: Any, _: Any) -> int:
+        raise TypeError("a bug in a hook")
+
+    converter = convert._Converter()
+    converter._conv.register_structure_hook(int, broken)
+    with pytest.raises(TypeError, match="a bug in a hook"):
+        converter.structure({"Items": [{"Quantity": "2"}]}, models.Lead)
+
