@@ -4,15 +4,18 @@ SOAP, JSON-RPC and REST, returning the same typed attrs objects whichever protoc
 
 from .client import Client
 from .config import Config
-from .convert import ConversionError
 from .errors import (
     APIError,
     AuthenticationError,
     AvangateError,
     ConfigurationError,
+    ConversionError,
+    DroppedFieldWarning,
     InvalidRequestError,
     IPNSignatureError,
     NotFoundError,
+    RateLimitError,
+    RawAnswer,
     SessionError,
     TransportError,
     ValidationError,
@@ -29,12 +32,15 @@ __all__ = [
     "Config",
     "ConfigurationError",
     "ConversionError",
+    "DroppedFieldWarning",
     "IPNSignatureError",
     "InvalidRequestError",
     "Lead",
     "NotFoundError",
     "PricingConfiguration",
     "Product",
+    "RateLimitError",
+    "RawAnswer",
     "SessionError",
     "TransportError",
     "ValidationError",

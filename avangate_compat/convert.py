@@ -23,7 +23,6 @@ import cattrs
 from cattrs.errors import AttributeValidationNote, ClassValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from . import models
 from .errors import ConversionError
 
 T = TypeVar("T")
@@ -341,4 +340,4 @@ def unstructure(obj: Any) -> dict[str, Any]:
     return out
 
 
-__all__ = ["ConversionError", "models", "structure", "unstructure"]
+__all__ = ["bounded_decimal", "structure", "unstructure"]

@@ -114,6 +114,11 @@ class RateLimitError(APIError):
     seconds. The call was not run, so the client retries it, whatever the operation."""
 
 
+class DroppedFieldWarning(UserWarning):
+    """A field was left out of a SOAP request because the configured WSDL does not declare it
+    (a warning, not an error: the call still goes out, without it)."""
+
+
 class ConversionError(AvangateError, ValueError):
     """A value could not be read as the model's declared type; ``path`` locates it below the
     converted object (``.Items[0].Price.Amount``), ``reason`` says what is wrong."""

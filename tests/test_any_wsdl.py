@@ -42,7 +42,7 @@ def test_a_wsdl_with_other_type_names_and_namespace(tmp_path: Path, sandbox: San
 def test_a_field_the_wsdl_cannot_carry_is_reported(make_client: Callable[..., Client]) -> None:
     import pytest
 
-    from avangate_compat.backends.soap import DroppedFieldWarning
+    from avangate_compat.errors import DroppedFieldWarning
 
     soap = make_client("soap")
     product = soap.getProductByCode("NewProdCodeAPI12345")

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from avangate_compat import models
-from avangate_compat.convert import ConversionError, structure, unstructure
+from avangate_compat.convert import structure, unstructure
+from avangate_compat.errors import ConversionError
 
 SEED = Path(__file__).parent / "data" / "getLead_seed_003.json"
 

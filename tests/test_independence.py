@@ -49,3 +49,19 @@ def test_demo_exits_non_zero_when_backends_disagree(
     monkeypatch.setattr(cli, "_run_backend", skewed)
     assert cli.main(["demo"]) == 1
     assert "BACKENDS DISAGREE" in capsys.readouterr().out
+
+
+def test_every_exception_class_of_the_client_lives_in_errors_py() -> None:
+    """One place for the error hierarchy (the sandbox, a separate server, keeps its own)."""
+    package = Path(__file__).resolve().parents[1] / "avangate_compat"
+    elsewhere = []
+    for path in package.rglob("*.py"):
+        if "sandbox" in path.parts or path.name == "errors.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                    isinstance(base, ast.Name) and base.id.endswith(("Error", "Exception",
+                                                                     "Warning"))
+                    for base in node.bases):
+                elsewhere.append(f"{path.name}: {node.name}")
+    assert elsewhere == []

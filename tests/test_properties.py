@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from avangate_compat import AvangateError, Client, ValidationError
-from avangate_compat.backends.soap import DroppedFieldWarning
+from avangate_compat.errors import DroppedFieldWarning
 from avangate_compat.operations import OPERATIONS
 from avangate_compat.sandbox import Sandbox
 

@@ -26,7 +26,7 @@ from lxml import etree
 from zeep import xsd
 
 from ..config import Config
-from ..errors import TransportError, api_error
+from ..errors import DroppedFieldWarning, TransportError, api_error
 from ..operations import Operation
 from ..transport import Answer, HttpRequest, http_failure, retry_after
 
@@ -40,10 +40,6 @@ _NUMBERS = frozenset({"decimal", "float", "double"})
 # No DTDs, no entities, no network: answers come from a server we do not control.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                           remove_comments=True, remove_pis=True)
-
-
-class DroppedFieldWarning(UserWarning):
-    """A field was left out of a SOAP request because the WSDL does not declare it."""
 
 
 def shipped_file(name: str) -> str:
