@@ -24,7 +24,9 @@ import attrs
 
 from . import backends, models
 from . import operations as ops
+from . import validate as v
 from .auth import SignedHeader
+from .backends.rest import RestCodec
 from .config import Config
 from .convert import structure
 from .errors import (
@@ -34,7 +36,7 @@ from .errors import (
     ValidationError,
     api_error,
 )
-from .operations import OPERATIONS, Operation
+from .operations import OPERATIONS, Operation, synthetic
 from .session import SessionAuth
 from .transport import Transport
 
@@ -209,6 +211,40 @@ class Client:
         wire_args = operation.check(args)
         deadline = time.monotonic() + self.config.deadline
         return self._read(operation, self._auth.run(operation, wire_args, deadline))
+
+    def login(self) -> str:
+        """Log in now (SOAP, JSON-RPC) and return the sessionID, for code that passes it on
+        itself; the client keeps using and renewing it as usual. REST has no session."""
+        if not isinstance(self._auth, SessionAuth):
+            raise ValidationError("login", "REST has no session: every request is signed")
+        return self._auth.sessions.get(time.monotonic() + self.config.deadline)
+
+    @property
+    def session_id(self) -> Optional[str]:
+        """The sessionID in use, if logged in (``None`` before the first call, and on REST)."""
+        return self._auth.sessions.current if isinstance(self._auth, SessionAuth) else None
+
+    def call_raw(self, method: str, *params: Any) -> Any:
+        """Any call, modelled by the spec or not, with its answer as the server sent it (plain
+        data, unconverted). SOAP and JSON-RPC: ``call_raw("getSubscription", ref)``, the
+        sessionID added. REST: ``call_raw("GET", "/subscriptions/REF/")``, and a JSON body as
+        third argument for a write. Never repeated once it may have run."""
+        if not isinstance(method, str) or not method.strip():
+            raise ValidationError("call_raw", "method must be a non-empty string")
+        params = tuple(v.sendable("call_raw", f"params[{i}]", value)
+                       for i, value in enumerate(params))
+        deadline = time.monotonic() + self.config.deadline
+        if isinstance(self._codec, RestCodec):
+            if not 1 <= len(params) <= 2 or not isinstance(params[0], str) \
+                    or not params[0].startswith("/"):
+                raise ValidationError("call_raw", "REST takes (method, '/path/'[, body])")
+            request = self._codec.request(method.upper(), params[0],
+                                          params[1] if len(params) > 1 else None)
+            return self._transport.call(self._codec, self._auth, synthetic(method), request,
+                                        deadline)
+        if method == "login":
+            raise ValidationError("login", "the client logs in by itself; see Client.login()")
+        return self._auth.run(synthetic(method), list(params), deadline)
 
     def _send(self, operation: Operation[Any], args: list[Any], deadline: float) -> Any:
         """Encode, send (retried where safe), decode: plain data back."""

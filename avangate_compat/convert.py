@@ -177,7 +177,12 @@ def _to_str(value: Any, _: Any = None) -> str:
         return value
     if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
         return str(value)
-    raise ConversionError(f"expected a string, got {value!r}")
+    if isinstance(value, (bytes, bytearray)):  # Python 2 code passed str: UTF-8 bytes
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ConversionError("bytes that are not UTF-8 text") from None
+    raise ConversionError(f"expected a string, got {_short(value)}")
 
 
 def _to_dict(value: Any, _: Any = None) -> dict[Any, Any]:

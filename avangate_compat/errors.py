@@ -109,6 +109,28 @@ class InvalidRequestError(APIError):
     """The server refused the arguments (for example an update the API does not allow)."""
 
 
+class WebFault(APIError):
+    """A SOAP Fault, raised by the suds-compatible :mod:`avangate_compat.legacy` client as suds
+    raised it: ``e.fault.faultcode`` and ``e.fault.faultstring`` as the server sent them; also an
+    :class:`APIError` (``code``, ``message``) and so an :class:`AvangateError`."""
+
+    def __init__(self, cause: APIError) -> None:
+        super().__init__(cause.operation, cause.backend, cause.code, cause.message,
+                         cause.http_status, retry_after=cause.retry_after)
+        self.answer = cause.answer
+        self.cause = cause
+        self.fault = Fault(faultcode=cause.code, faultstring=cause.message)
+        self.document = cause.answer.body if cause.answer is not None else None
+
+
+@attrs.frozen
+class Fault:
+    """What suds called ``WebFault.fault``."""
+
+    faultcode: Optional[str]
+    faultstring: str
+
+
 class RateLimitError(APIError):
     """The server refused the call for now (HTTP 429); ``retry_after`` holds its advice in
     seconds. The call was not run, so the client retries it, whatever the operation."""

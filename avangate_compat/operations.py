@@ -74,10 +74,8 @@ class Operation(Generic[T]):
             names = ", ".join(p.name for p in self.params)
             raise ValidationError(self.name, f"takes {len(self.params)} argument(s) "
                                              f"({names}), got {len(args)}")
-        wire = [p.check(self.name, p.name, a) for p, a in zip(self.params, args)]
-        for param, value in zip(self.params, wire):
-            v.sendable(self.name, param.name, value)
-        return wire
+        return [v.sendable(self.name, p.name, p.check(self.name, p.name, a))
+                for p, a in zip(self.params, args)]
 
 
 def _update_lead_layout(config: Config, args: list[Any]) -> list[Any]:
@@ -120,6 +118,13 @@ def _build(spec: OperationSpec) -> Operation[Any]:
 
 OPERATIONS: dict[str, Operation[Any]] = {
     name: _build(entry) for name, entry in load().operations.items()}
+
+
+def synthetic(name: str) -> Operation[Any]:
+    """An operation the spec does not model, for pass-through calls (``call_raw``, the legacy
+    clients): no argument checks, the answer as sent, never repeated once it may have run."""
+    return Operation(OperationSpec(name=name, params=(), result="any", idempotent=False), (),
+                     object)
 
 
 def typed(name: str, result: type[T]) -> Operation[T]:

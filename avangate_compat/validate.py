@@ -222,39 +222,41 @@ def mark_leads(operation: str, name: str, value: Any) -> list[dict[str, Any]]:
 
 
 
-def sendable(operation: str, name: str, value: Any) -> None:
-    """Every value about to be sent is one the wire can carry: text XML can hold, booleans,
-    finite numbers within range, lists and objects with text keys, not nested absurdly deep.
-    Runs on the wire data of every call, whatever built it, so a model whose attributes were
-    set by hand is checked too; the fault is reported with its field path."""
-    todo: list[tuple[str, Any, int]] = [(name, value, 0)]
-    while todo:
-        path, item, depth = todo.pop()
-        if item is None or isinstance(item, (bool, str)):
-            if isinstance(item, str) and _NOT_XML.search(item):
-                raise ValidationError(operation, f"{path} holds a character XML cannot carry "
-                                                 "(a control character or lone surrogate)",
-                                      path)
-            continue
-        if depth > MAX_NESTING:
-            raise ValidationError(operation, f"{path} nests deeper than {MAX_NESTING} levels",
-                                  path)
-        if isinstance(item, (int, float, Decimal)):
-            try:
-                bounded_decimal(item)
-            except ConversionError as exc:
-                raise ValidationError(operation, f"{path}: {exc}", path) from None
-        elif isinstance(item, Mapping):
-            for key, entry in item.items():
-                if not isinstance(key, str):
-                    raise ValidationError(operation, f"{path} has a key that is not text: "
-                                                     f"{key!r}", path)
-                todo.append((f"{path}.{key}", entry, depth + 1))
-        elif isinstance(item, (list, tuple)):
-            todo.extend((f"{path}[{i}]", entry, depth + 1) for i, entry in enumerate(item))
-        else:
-            raise ValidationError(operation, f"{path}: cannot send a "
-                                             f"{type(item).__name__}", path)
+def sendable(operation: str, name: str, value: Any, depth: int = 0) -> Any:
+    """``value`` as the wire can carry it: text XML can hold (UTF-8 bytes, as Python 2 code
+    passed strings, become text), booleans, finite numbers within range, lists and objects
+    with text keys, not nested absurdly deep. Runs on the wire data of every call, whatever
+    built it, so a model whose attributes were set by hand is checked too; a fault is
+    reported with its field path."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        value = _decoded(operation, name, value)
+    if isinstance(value, str):
+        if _NOT_XML.search(value):
+            raise ValidationError(operation, f"{name} holds a character XML cannot carry "
+                                             "(a control character or lone surrogate)", name)
+        return value
+    if depth > MAX_NESTING:
+        raise ValidationError(operation, f"{name} nests deeper than {MAX_NESTING} levels", name)
+    if isinstance(value, (int, float, Decimal)):
+        try:
+            bounded_decimal(value)
+        except ConversionError as exc:
+            raise ValidationError(operation, f"{name}: {exc}", name) from None
+        return value
+    if isinstance(value, Mapping):
+        out = {}
+        for key, entry in value.items():
+            if not isinstance(key, str):
+                raise ValidationError(operation, f"{name} has a key that is not text: "
+                                                 f"{key!r}", name)
+            out[key] = sendable(operation, f"{name}.{key}", entry, depth + 1)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [sendable(operation, f"{name}[{i}]", entry, depth + 1)
+                for i, entry in enumerate(value)]
+    raise ValidationError(operation, f"{name}: cannot send a {type(value).__name__}", name)
 
 
 # The checks the spec names ("check" of a parameter, the values of "filters").

@@ -300,8 +300,10 @@ def _lead_with(**price: Any) -> dict[str, Any]:
 
 
 BAD_INPUT: list[tuple[Callable[[Client], Any], str]] = [
-    (lambda c: c.updateProduct(_extra(_product(), Amount=b"x")),
-     "Product.Amount: cannot send a bytes"),
+    (lambda c: c.updateProduct(_extra(_product(), Amount=b"\xff")),
+     "Product.Amount: bytes that are not UTF-8"),
+    (lambda c: c.updateProduct(_extra(_product(), Amount=object())),
+     "Product.Amount: cannot send a object"),
     (lambda c: c.addLead(_lead_with(Amount=Decimal("Infinity"))), "Items[0].Price.Amount"),
     (lambda c: c.addLead(_lead_with(Amount=Decimal("sNaN"))), "Items[0].Price.Amount"),
     (lambda c: c.addLead(_lead_with(Amount=float("nan"))), "Items[0].Price.Amount"),

@@ -62,8 +62,8 @@ def read_answer(operation: str, answer: Answer, request_id: int) -> Any:
     answer_id = data.get("id")
     # An error may carry a null id (the server could not read ours; the docs show none at all);
     # a result must name our request.
-    if (error is not None and answer_id not in (request_id, None)) or \
-            (error is None and (type(answer_id) is not int or answer_id != request_id)):
+    same = answer_id == request_id and type(answer_id) is type(request_id)
+    if (error is not None and not (same or answer_id is None)) or (error is None and not same):
         raise TransportError(operation, "jsonrpc",
                              f"answer id {answer_id!r} does not match {request_id}",
                              answer.status)
