@@ -415,3 +415,122 @@ class Product:
     ReviewProductUrl: Optional[str] = None
     ReviewAdditionalDetails: Optional[str] = None
     extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.define(kw_only=True)
+class ProductSearchResult:
+    """One page of ``searchProducts``: the products and where the page stands."""
+
+    Items: list[Product] = attrs.Factory(list)
+    Pagination: Optional[Pagination] = None
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+# ------------------------------------------------------------------------------------ SKUs
+
+
+@attrs.define(kw_only=True)
+class SKUDetails:
+    """What ``getSKUDetails`` answers: the details an SKU code stands for."""
+
+    PricingConfigurationCode: Optional[str] = None
+    ProductCode: Optional[str] = None
+    Currency: Optional[str] = None
+    PriceOptions: list[OptionCode] = attrs.Factory(list)
+    PurchaseType: Optional[str] = None
+    FromQuantity: Optional[int] = None
+    ToQuantity: Optional[int] = None
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.define(kw_only=True)
+class SKUDetailsQuery:
+    """The argument of ``getSKUCodeByDetails``; only ``PricingConfigurationCode`` is required."""
+
+    PricingConfigurationCode: Optional[str] = None
+    Currency: Optional[str] = None
+    PurchaseType: Optional[str] = None
+    PriceOptions: list[OptionCode] = attrs.Factory(list)
+    Quantity: Optional[int] = None
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.define(kw_only=True)
+class SKU:
+    """One SKU of a schema (``setSku``): its code and the details it stands for."""
+
+    Code: Optional[str] = None
+    Currency: Optional[str] = None
+    PurchaseType: Optional[str] = None
+    PriceOptions: list[OptionCode] = attrs.Factory(list)
+    FromQuantity: Optional[int] = None
+    ToQuantity: Optional[int] = None
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.define(kw_only=True)
+class SKUSchemaConfiguration:
+    PriceConfigurationCode: Optional[str] = None
+    SKUs: list[SKU] = attrs.Factory(list)
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.define(kw_only=True)
+class SKUSchemaProduct:
+    """A product's whole SKU schema, as ``setSku`` replaces it."""
+
+    ProductCode: Optional[str] = None
+    PriceConfigurations: list[SKUSchemaConfiguration] = attrs.Factory(list)
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.define(kw_only=True)
+class SKUCodeList:
+    PriceConfigurationCode: Optional[str] = None
+    SKUs: list[str] = attrs.Factory(list)
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+@attrs.define(kw_only=True)
+class SKUDeletion:
+    """One entry of ``deleteSku``: the SKU codes to remove, by product and configuration."""
+
+    ProductCode: Optional[str] = None
+    PriceConfigurations: list[SKUCodeList] = attrs.Factory(list)
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+# --------------------------------------------------------------------------- subscriptions
+
+
+@attrs.define(kw_only=True)
+class RenewalPrice:
+    """What ``getNextRenewalPrice`` answers: the price before and after taxes."""
+
+    NetPrice: Optional[Decimal] = None
+    NetCurrency: Optional[str] = None
+    FinalPrice: Optional[Decimal] = None
+    FinalCurrency: Optional[str] = None
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+
+# ------------------------------------------------------------------------- channel manager
+
+
+@attrs.define(kw_only=True)
+class Reseller:
+    """A reseller of the Channel Manager API; ``ResellerCode`` is system-generated."""
+
+    ResellerCode: Optional[str] = None
+    Company: Optional[str] = None
+    FirstName: Optional[str] = None
+    LastName: Optional[str] = None
+    Email: Optional[str] = None
+    Phone: Optional[str] = None
+    Fax: Optional[str] = None
+    Country: Optional[str] = None
+    State: Optional[str] = None
+    City: Optional[str] = None
+    Address: Optional[str] = None
+    PostalCode: Optional[str] = None
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)

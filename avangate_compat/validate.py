@@ -259,11 +259,249 @@ def sendable(operation: str, name: str, value: Any, depth: int = 0) -> Any:
     raise ValidationError(operation, f"{name}: cannot send a {type(value).__name__}", name)
 
 
+# -- the catalog beyond the first eight calls: pricing configurations, SKUs, renewal prices,
+# product search, new products, resellers (docs/api-facts.md, "Catalog calls beyond the first
+# eight"). Each refuses bad input with the field's path before any I/O.
+
+_CURRENCY = re.compile(r"[A-Za-z]{3}")
+
+
+def currency(operation: str, name: str, value: Any) -> str:
+    """ISO 4217: three letters, sent upper case (``"usd"`` -> ``"USD"``)."""
+    value = _decoded(operation, name, value)
+    if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
+        raise ValidationError(operation, f"{name} must be a three-letter ISO 4217 currency "
+                                         f"code, got {value!r}", name)
+    return value.upper()
+
+
+def price(operation: str, name: str, value: Any) -> Decimal:
+    """A finite amount of money, zero or more: a ``Decimal``, an ``int`` or numeric text (a
+    ``float`` is read through its shortest repr, ``19.99`` stays 19.99)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
+        raise ValidationError(operation, f"{name} must be a number, got "
+                                         f"{type(value).__name__}", name)
+    try:
+        amount = bounded_decimal(value)
+    except ConversionError as exc:
+        raise ValidationError(operation, f"{name}: {exc}", name) from None
+    if amount < 0:
+        raise ValidationError(operation, f"{name} must not be negative, got {amount}", name)
+    return amount
+
+
+def _enum_value(operation: str, name: str, value: Any, enum: str) -> str:
+    return one_of(enum)(operation, name, value)  # type: ignore[no-any-return]
+
+
+def product_types(operation: str, name: str, value: Any) -> list[str]:
+    """One product type or a list of them (REGULAR, BUNDLE); always sent as a list."""
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, (list, tuple)) or not values:
+        raise ValidationError(operation, f"{name} must be a product type or a non-empty list "
+                                         "of them", name)
+    return [_enum_value(operation, f"{name}[{i}]", v, "ProductType")
+            for i, v in enumerate(values)]
+
+
+def filters_of(type_name: str) -> Checker:
+    """The check of a filter object the spec declares under ``filters``: every filter by its
+    own check, unknown ones refused (never silently ignored), ``None`` left out."""
+    def check(operation: str, name: str, value: Any) -> dict[str, Any]:
+        checks = {field: named_check(kind)
+                  for field, kind in load().filters[type_name].items()}
+        if not isinstance(value, Mapping):
+            raise ValidationError(operation, f"{name} must be a mapping of filters", name)
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if item is None:
+                continue
+            checker = checks.get(key)
+            if checker is None:
+                raise ValidationError(operation, f"unknown filter {key!r}; known: "
+                                                 f"{', '.join(checks)}", f"{name}.{key}")
+            out[key] = checker(operation, f"{name}.{key}", item)
+        return out
+    return check
+
+
+def _options(operation: str, name: str, options: list[models.OptionCode]) -> None:
+    for index, group in enumerate(options):
+        code(operation, f"{name}[{index}].Code", group.Code)
+        for n, option in enumerate(group.Options):
+            text(operation, f"{name}[{index}].Options[{n}]", option)
+
+
+def _quantities(operation: str, name: str, low: Any, high: Any, low_name: str,
+                high_name: str) -> None:
+    for field, number in ((low_name, low), (high_name, high)):
+        if number is not None:
+            positive_int(operation, f"{name}.{field}", number)
+    if low is not None and high is not None and low > high:
+        raise ValidationError(operation, f"{name}.{low_name} {low} is above {high_name} "
+                                         f"{high}", f"{name}.{low_name}")
+
+
+def _pricing_configuration(operation: str, name: str, value: Any,
+                           with_code: bool) -> dict[str, Any]:
+    item: models.PricingConfiguration = _as_model(operation, name, value,
+                                                  models.PricingConfiguration)
+    if with_code:
+        code(operation, f"{name}.Code", item.Code)
+    elif item.Code is not None:
+        raise ValidationError(operation, f"{name}.Code is system-generated: leave it out",
+                              f"{name}.Code")
+    text(operation, f"{name}.Name", item.Name)
+    _enum_value(operation, f"{name}.PricingSchema", item.PricingSchema, "SchemaType")
+    if item.PriceType is not None:
+        _enum_value(operation, f"{name}.PriceType", item.PriceType, "PriceType")
+    if item.DefaultCurrency is not None:
+        currency(operation, f"{name}.DefaultCurrency", item.DefaultCurrency)
+    for index, country_code in enumerate(item.BillingCountries):
+        country(operation, f"{name}.BillingCountries[{index}]", country_code)
+    for kind in ("Regular", "Renewal"):
+        for index, entry in enumerate(getattr(item.Prices, kind) if item.Prices else []):
+            where = f"{name}.Prices.{kind}[{index}]"
+            if entry.Amount is None:
+                raise ValidationError(operation, f"{where}.Amount is required",
+                                      f"{where}.Amount")
+            if entry.Amount != -1:  # -1 deletes the price, as documented
+                price(operation, f"{where}.Amount", entry.Amount)
+            currency(operation, f"{where}.Currency", entry.Currency)
+            _quantities(operation, where, entry.MinQuantity, entry.MaxQuantity,
+                        "MinQuantity", "MaxQuantity")
+            _options(operation, f"{where}.OptionCodes", entry.OptionCodes)
+    for index, assignment in enumerate(item.PriceOptions):
+        code(operation, f"{name}.PriceOptions[{index}].Code", assignment.Code)
+    return unstructure(item)
+
+
+def pricing_configuration(operation: str, name: str, value: Any) -> dict[str, Any]:
+    """A new PricingConfiguration: a Name, a PricingSchema (FLAT, DYNAMIC), no Code (the
+    system makes one), prices with a currency and sane quantity intervals."""
+    return _pricing_configuration(operation, name, value, with_code=False)
+
+
+def pricing_configuration_update(operation: str, name: str, value: Any) -> dict[str, Any]:
+    """A PricingConfiguration to write back: as for a new one, and it names its Code."""
+    return _pricing_configuration(operation, name, value, with_code=True)
+
+
+def sku_query(operation: str, name: str, value: Any) -> dict[str, Any]:
+    """The details getSKUCodeByDetails resolves: PricingConfigurationCode is required."""
+    item: models.SKUDetailsQuery = _as_model(operation, name, value, models.SKUDetailsQuery)
+    code(operation, f"{name}.PricingConfigurationCode", item.PricingConfigurationCode)
+    if item.Currency is not None:
+        item.Currency = currency(operation, f"{name}.Currency", item.Currency)
+    if item.PurchaseType is not None:
+        _enum_value(operation, f"{name}.PurchaseType", item.PurchaseType, "PurchaseType")
+    if item.Quantity is not None:
+        positive_int(operation, f"{name}.Quantity", item.Quantity)
+    _options(operation, f"{name}.PriceOptions", item.PriceOptions)
+    return unstructure(item)
+
+
+def _non_empty_list(operation: str, name: str, value: Any) -> list[Any]:
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ValidationError(operation, f"{name} must be a non-empty list", name)
+    return list(value)
+
+
+def sku_schema(operation: str, name: str, value: Any) -> list[dict[str, Any]]:
+    """Whole SKU schemas of products: every code named, every SKU with a code, a known
+    PurchaseType, a currency and a quantity interval that makes sense."""
+    out = []
+    for index, entry in enumerate(_non_empty_list(operation, name, value)):
+        where = f"{name}[{index}]"
+        product_schema: models.SKUSchemaProduct = _as_model(operation, where, entry,
+                                                            models.SKUSchemaProduct)
+        code(operation, f"{where}.ProductCode", product_schema.ProductCode)
+        for n, config in enumerate(product_schema.PriceConfigurations):
+            at = f"{where}.PriceConfigurations[{n}]"
+            code(operation, f"{at}.PriceConfigurationCode", config.PriceConfigurationCode)
+            for k, sku in enumerate(config.SKUs):
+                sku_at = f"{at}.SKUs[{k}]"
+                code(operation, f"{sku_at}.Code", sku.Code)
+                if sku.Currency is not None:
+                    sku.Currency = currency(operation, f"{sku_at}.Currency", sku.Currency)
+                if sku.PurchaseType is not None:
+                    _enum_value(operation, f"{sku_at}.PurchaseType", sku.PurchaseType,
+                                "PurchaseType")
+                _quantities(operation, sku_at, sku.FromQuantity, sku.ToQuantity,
+                            "FromQuantity", "ToQuantity")
+                _options(operation, f"{sku_at}.PriceOptions", sku.PriceOptions)
+        out.append(unstructure(product_schema))
+    return out
+
+
+def sku_deletion(operation: str, name: str, value: Any) -> list[dict[str, Any]]:
+    """``[{ProductCode, PriceConfigurations: [{PriceConfigurationCode, SKUs: [code, ...]}]}]``,
+    every level non-empty: a deletion that names nothing is a mistake, not a no-op."""
+    out = []
+    for index, entry in enumerate(_non_empty_list(operation, name, value)):
+        where = f"{name}[{index}]"
+        deletion: models.SKUDeletion = _as_model(operation, where, entry, models.SKUDeletion)
+        code(operation, f"{where}.ProductCode", deletion.ProductCode)
+        _non_empty_list(operation, f"{where}.PriceConfigurations",
+                        deletion.PriceConfigurations)
+        for n, config in enumerate(deletion.PriceConfigurations):
+            at = f"{where}.PriceConfigurations[{n}]"
+            code(operation, f"{at}.PriceConfigurationCode", config.PriceConfigurationCode)
+            for k, sku_code in enumerate(_non_empty_list(operation, f"{at}.SKUs", config.SKUs)):
+                code(operation, f"{at}.SKUs[{k}]", sku_code)
+        out.append(unstructure(deletion))
+    return out
+
+
+def new_product(operation: str, name: str, value: Any) -> dict[str, Any]:
+    """A product to add: a ProductCode (the read-back key) and a ProductName; a known
+    ProductType if given; no AvangateId (the system assigns it); pricing configurations
+    checked as for addPricingConfiguration."""
+    item: models.Product = _as_model(operation, name, value, models.Product)
+    code(operation, f"{name}.ProductCode", item.ProductCode)
+    text(operation, f"{name}.ProductName", item.ProductName)
+    if item.AvangateId is not None:
+        raise ValidationError(operation, f"{name}.AvangateId is system-generated: leave it "
+                                         "out", f"{name}.AvangateId")
+    if item.ProductType is not None:
+        _enum_value(operation, f"{name}.ProductType", item.ProductType, "ProductType")
+    if item.Enabled is not None:
+        boolean(operation, f"{name}.Enabled", item.Enabled)
+    for index, config in enumerate(item.PricingConfigurations):
+        pricing_configuration(operation, f"{name}.PricingConfigurations[{index}]", config)
+    return unstructure(item)
+
+
+def reseller(operation: str, name: str, value: Any) -> dict[str, Any]:
+    """A Reseller to create: no ResellerCode (system-generated), at least a company, a name
+    or an email to know it by, a two-letter Country if given."""
+    item: models.Reseller = _as_model(operation, name, value, models.Reseller)
+    if item.ResellerCode is not None:
+        raise ValidationError(operation, f"{name}.ResellerCode is system-generated: leave it "
+                                         "out", f"{name}.ResellerCode")
+    known_by = ("Company", "FirstName", "LastName", "Email")
+    for field in known_by:
+        if getattr(item, field) is not None:
+            text(operation, f"{name}.{field}", getattr(item, field))
+    if all(getattr(item, field) is None for field in known_by):
+        raise ValidationError(operation, f"{name} needs a Company, a FirstName, a LastName or "
+                                         "an Email", name)
+    if item.Country is not None:
+        country(operation, f"{name}.Country", item.Country)
+    return unstructure(item)
+
+
 # The checks the spec names ("check" of a parameter, the values of "filters").
 CHECKS: dict[str, Checker] = {
     "code": code, "codes": codes, "text": text, "boolean": boolean, "date": date,
     "positive_int": positive_int, "language": language, "country": country, "lead": lead,
     "product": product, "mark_leads": mark_leads, "search_filters": search_filters,
+    "currency": currency, "price": price, "product_types": product_types,
+    "product_search": filters_of("ProductSearchOptions"), "page_options": filters_of("PageOptions"),
+    "pricing_configuration": pricing_configuration,
+    "pricing_configuration_update": pricing_configuration_update, "sku_query": sku_query,
+    "sku_schema": sku_schema, "sku_deletion": sku_deletion, "new_product": new_product,
+    "reseller": reseller,
 }
 
 

@@ -29,6 +29,8 @@ NEW_LEAD = {
 
 def summary(value: Any) -> Any:
     """Results as JSON-ready data (Decimal kept exact as text)."""
+    if isinstance(value, list):
+        return [summary(item) for item in value]
     if attrs.has(type(value)):
         value = unstructure(value)
     return json.loads(json.dumps(value, default=lambda v: f"Decimal({v})"
@@ -107,12 +109,85 @@ def session_expired_midrun(client: Client, server: Optional[Sandbox]) -> Any:
     return {"first": first, "second": second, "logins": client.login_count}
 
 
+def catalog_reads(client: Client, server: Optional[Sandbox]) -> Any:
+    return {
+        "configurations": outcome(lambda: client.getPricingConfigurations("TeamPlan2024")),
+        "by code": outcome(lambda: client.getPricingConfigurationByCode("TeamPlan2024",
+                                                                         "9D5F7B3C42")),
+        "unknown product": outcome(lambda: client.getPricingConfigurations("NOSUCHPRODUCT")),
+        "SKU code": outcome(lambda: client.getSKUCodeByDetails({
+            "PricingConfigurationCode": "9D5F7B3C42",
+            "PriceOptions": [{"Code": "SEATS", "Options": ["10"]}]})),
+        "SKU details": outcome(lambda: client.getSKUDetails("SKU-8C4E6A2B31-USD-11-99999-N-A")),
+        "unknown SKU": outcome(lambda: client.getSKUDetails("NOSUCHSKU")),
+        "renewal price": outcome(lambda: client.getNextRenewalPrice("SUBSCR0002", "EUR")),
+        "unknown subscription": outcome(lambda: client.getNextRenewalPrice("NOSUCHSUB",
+                                                                            "EUR")),
+        "products": outcome(lambda: client.searchProducts({"Types": ["REGULAR"], "Limit": 2,
+                                                           "Page": 2})),
+        "resellers": outcome(lambda: client.getPartnerResellers("SANDBOXPARTNER",
+                                                                {"Limit": 2})),
+        "unknown partner": outcome(lambda: client.getPartnerResellers("NOSUCHPARTNER", {})),
+    }
+
+
+NEW_PRODUCT = {"ProductCode": "CASSETTE-PRODUCT", "ProductName": "Cassette product",
+               "PricingConfigurations": [{"Name": "Default", "PricingSchema": "FLAT",
+                                          "Prices": {"Regular": [{"Amount": "5",
+                                                                  "Currency": "USD"}]}}]}
+
+
+def catalog_writes(client: Client, server: Optional[Sandbox]) -> Any:
+    configuration = client.getPricingConfigurationByCode("TeamPlan2024", "AE608C4D53")
+    configuration.BillingCountries = ["DE", "FR", "AT"]
+    schema = [{"ProductCode": "TeamPlan2024", "PriceConfigurations": [{
+        "PriceConfigurationCode": "AE608C4D53",
+        "SKUs": [{"Code": "EU-PLAN-NEW", "Currency": "EUR", "PurchaseType": "NEW_PRODUCT"},
+                 {"Code": "EU-PLAN-RENEW", "Currency": "EUR", "PurchaseType": "RENEWAL"}]}]}]
+    return {
+        "add product": outcome(lambda: client.addProduct(NEW_PRODUCT)),
+        "added": outcome(lambda: client.getProductByCode("CASSETTE-PRODUCT")),
+        "add configuration": outcome(lambda: client.addPricingConfiguration(
+            {"Name": "Second", "PricingSchema": "DYNAMIC"}, "CASSETTE-PRODUCT")),
+        "update configuration": outcome(lambda: client.updatePricingConfiguration(
+            configuration, "TeamPlan2024")),
+        "updated": outcome(lambda: client.getPricingConfigurationByCode("TeamPlan2024",
+                                                                         "AE608C4D53")),
+        "set SKUs": outcome(lambda: client.setSku(schema)),
+        "renewal SKU": outcome(lambda: client.getSKUCodeByDetails({
+            "PricingConfigurationCode": "AE608C4D53", "PurchaseType": "RENEWAL"})),
+        "delete SKU": outcome(lambda: client.deleteSku([{
+            "ProductCode": "TeamPlan2024", "PriceConfigurations": [{
+                "PriceConfigurationCode": "AE608C4D53", "SKUs": ["EU-PLAN-NEW"]}]}])),
+        "create reseller": outcome(lambda: client.createReseller({"Company": "Cassette Ltd"})),
+    }
+
+
+def catalog_session_only(client: Client, server: Optional[Sandbox]) -> Any:
+    """Operations REST cannot send yet (tests/rest_pending.py)."""
+    return {
+        "by name": outcome(lambda: client.getPricingConfigurationByName(
+            "TeamPlan2024", "Volume", "DYNAMIC", "GROSS")),
+        "by name, not found": outcome(lambda: client.getPricingConfigurationByName(
+            "TeamPlan2024", "Volume", "FLAT")),
+        "custom price": outcome(lambda: client.setCustomRenewalPrice(
+            "SUBSCR0001", Decimal("39.99"), "USD", 1)),
+        "renew": outcome(lambda: client.renewSubscription("SUBSCR0001", 31, Decimal("39.99"),
+                                                          "USD")),
+        "next price": outcome(lambda: client.getNextRenewalPrice("SUBSCR0001", "USD")),
+        "unknown subscription": outcome(lambda: client.renewSubscription(
+            "NOSUCHSUB", 1, 1, "USD")),
+        "status with review": outcome(lambda: client.call(
+            "setProductStatus", "YourProductCode", True, "https://example.com/r", "notes")),
+    }
+
+
 SCENARIOS: dict[str, Scenario] = {f.__name__: f for f in [
     get_lead, get_lead_not_found, reads_in_order, update_product, update_product_refused,
     set_product_status, search_leads, add_lead, update_lead, mark_leads,
-    session_expired_midrun,
+    session_expired_midrun, catalog_reads, catalog_writes, catalog_session_only,
 ]}
-SESSION_ONLY = {"session_expired_midrun"}
+SESSION_ONLY = {"session_expired_midrun", "catalog_session_only"}
 
 
 def cases() -> list[tuple[str, str]]:

@@ -9,10 +9,11 @@ from typing import Any, Callable
 import attrs
 import pytest
 
-from avangate_compat import Client, models
+from avangate_compat import APIError, Client, models
 from avangate_compat.sandbox import Sandbox
 
-from .conftest import BACKENDS
+from .conftest import BACKENDS, SESSION_BACKENDS
+from .rest_pending import REST_PENDING
 
 NEW_LEAD = models.Lead(
     Currency="USD", Language="EN", ExternalReference="DIFF-1",
@@ -75,15 +76,151 @@ def scenario_leads(client: Client) -> dict[str, Any]:
     }
 
 
-SCENARIOS = [scenario_reads, scenario_product_writes, scenario_leads]
+def refused(call: Callable[[], Any]) -> Any:
+    """What a refused call raised (class and code), to compare error paths across backends."""
+    try:
+        return ("returned", call())
+    except APIError as error:
+        return ("raised", type(error).__name__, error.code)
+
+
+def scenario_catalog_reads(client: Client) -> dict[str, Any]:
+    generated = client.getSKUCodeByDetails({"PricingConfigurationCode": "8C4E6A2B31",
+                                            "Currency": "EUR", "Quantity": 5})
+    return {
+        "configurations": client.getPricingConfigurations("TeamPlan2024"),
+        "configurations of the seed product": client.call("getPricingConfigurations",
+                                                          "NewProdCodeAPI12345"),
+        "configuration by code": client.getPricingConfigurationByCode("TeamPlan2024",
+                                                                      "9D5F7B3C42"),
+        "unknown configuration": refused(lambda: client.getPricingConfigurationByCode(
+            "TeamPlan2024", "NOSUCHCODE")),
+        "generated SKU": generated,
+        "its details": client.getSKUDetails(generated),
+        "an SKU with options": client.getSKUCodeByDetails(models.SKUDetailsQuery(
+            PricingConfigurationCode="9D5F7B3C42", PriceOptions=[
+                models.OptionCode(Code="SEATS", Options=["25"])])),
+        "a renewal SKU": client.getSKUCodeByDetails({
+            "PricingConfigurationCode": "8C4E6A2B31", "Currency": "usd",
+            "PurchaseType": "RENEWAL", "Quantity": 40}),
+        "no such SKU": refused(lambda: client.getSKUCodeByDetails({
+            "PricingConfigurationCode": "8C4E6A2B31", "Currency": "GBP"})),
+        "renewal price USD": client.getNextRenewalPrice("SUBSCR0001", "USD"),
+        "renewal price with VAT": client.getNextRenewalPrice("SUBSCR0002", "EUR"),
+        "custom renewal price": client.getNextRenewalPrice("SUBSCR0003", "EUR"),
+        "products page 1": client.searchProducts({"Limit": 2}),
+        "products page 2": client.searchProducts({"Limit": 2, "Page": 2}),
+        "products by name": client.searchProducts({"Name": "PLAN"}),
+        "products by filters": client.searchProducts({
+            "Codes": ["TeamPlan2024", "YourProductCode", "04C26C50F8"], "Types": "REGULAR",
+            "Enabled": True, "GroupName": "general"}),
+        "resellers page 1": client.getPartnerResellers("SANDBOXPARTNER", {"Limit": 3}),
+        "resellers page 2": client.getPartnerResellers("SANDBOXPARTNER",
+                                                       {"Page": 2, "Limit": 3}),
+    }
+
+
+NEW_PRODUCT = models.Product(
+    ProductCode="DIFF-PRODUCT-1", ProductName="Differential product", GroupName="Tests",
+    ShortDescription="Ünïcode 東京", PricingConfigurations=[models.PricingConfiguration(
+        Name="Default", Default=True, PricingSchema="FLAT", PriceType="NET",
+        DefaultCurrency="USD", Prices=models.PricingConfigurationPrices(Regular=[
+            models.ConfigurationPrice(Amount=Decimal("12.50"), Currency="USD",
+                                      MinQuantity=1, MaxQuantity=99999)]))])
+EXTRA_CONFIGURATION = {
+    "Name": "Partners", "PricingSchema": "DYNAMIC", "PriceType": "NET",
+    "DefaultCurrency": "EUR",
+    "Prices": {"Regular": [{"Amount": "19.00", "Currency": "EUR", "MinQuantity": 1,
+                            "MaxQuantity": 5}]}}
+DOCUMENTED_SKU = [{"ProductCode": "TeamPlan2024", "PriceConfigurations": [{
+    "PriceConfigurationCode": "8C4E6A2B31", "SKUs": [
+        {"Code": "SKU-EUR-1-10-N-A", "Currency": "EUR", "PurchaseType": "NEW_PRODUCT",
+         "FromQuantity": 1, "ToQuantity": 10},
+        {"Code": "SKU-EUR-11-99999-N-A", "Currency": "EUR", "PurchaseType": "NEW_PRODUCT",
+         "FromQuantity": 11, "ToQuantity": 99999}]}]}]
+
+
+def scenario_catalog_writes(client: Client) -> dict[str, Any]:
+    added = client.addProduct(NEW_PRODUCT)
+    stored = client.getProductByCode("DIFF-PRODUCT-1")
+    configuration = client.getPricingConfigurationByCode("TeamPlan2024", "8C4E6A2B31")
+    configuration.Name = "Default, edited"
+    configuration.Prices.Regular[0].Amount = Decimal("27.00")
+    configuration.Prices.Regular[3].Amount = Decimal("-1")
+    moved = attrs.evolve(configuration, Prices=models.PricingConfigurationPrices(
+        Regular=[models.ConfigurationPrice(Amount=Decimal("1"), Currency="EUR",
+                                           MinQuantity=1, MaxQuantity=5)]))
+    return {
+        "add product": added,
+        "added product": stored,
+        "add it again": refused(lambda: client.addProduct(NEW_PRODUCT)),
+        "needs review": client.searchProducts({"ReviewStatus": "NEEDS_REVIEW"}),
+        "enable without review": refused(lambda: client.setProductStatus("DIFF-PRODUCT-1",
+                                                                         True)),
+        "add configuration": client.addPricingConfiguration(EXTRA_CONFIGURATION,
+                                                            "TeamPlan2024"),
+        "update configuration": client.updatePricingConfiguration(configuration,
+                                                                  "TeamPlan2024"),
+        "configurations after": client.getPricingConfigurations("TeamPlan2024"),
+        "an interval changed": refused(lambda: client.updatePricingConfiguration(
+            moved, "TeamPlan2024")),
+        "set SKU schema": client.setSku(DOCUMENTED_SKU),
+        "documented SKU": client.getSKUDetails("SKU-EUR-1-10-N-A"),
+        "resolved to it": client.getSKUCodeByDetails({
+            "PricingConfigurationCode": "8C4E6A2B31", "Currency": "EUR", "Quantity": 10}),
+        "generated SKU replaced": refused(lambda: client.getSKUDetails(
+            "SKU-8C4E6A2B31-EUR-1-10-N-A")),
+        "delete SKU": client.deleteSku([models.SKUDeletion(
+            ProductCode="TeamPlan2024", PriceConfigurations=[models.SKUCodeList(
+                PriceConfigurationCode="8C4E6A2B31", SKUs=["SKU-EUR-1-10-N-A"])])]),
+        "deleted SKU": refused(lambda: client.getSKUDetails("SKU-EUR-1-10-N-A")),
+        "delete it again": refused(lambda: client.deleteSku(
+            [{"ProductCode": "TeamPlan2024", "PriceConfigurations": [{
+                "PriceConfigurationCode": "8C4E6A2B31", "SKUs": ["SKU-EUR-1-10-N-A"]}]}])),
+        "create reseller": client.createReseller(models.Reseller(
+            Company="Differential Resellers", Email="diff@example.com", Country="NL")),
+        "resellers after": client.getPartnerResellers("SANDBOXPARTNER", {"Page": 2,
+                                                                         "Limit": 5}),
+    }
+
+
+def scenario_catalog_session_only(client: Client) -> dict[str, Any]:
+    """The operations REST cannot send yet (tests/rest_pending.py): SOAP and JSON-RPC."""
+    client.addProduct(NEW_PRODUCT)
+    return {
+        "by name": client.getPricingConfigurationByName("TeamPlan2024", "Europe", "FLAT"),
+        "by name and price type": client.getPricingConfigurationByName(
+            "TeamPlan2024", "Europe", "FLAT", "GROSS"),
+        "by name, other schema": refused(lambda: client.getPricingConfigurationByName(
+            "TeamPlan2024", "Europe", "DYNAMIC")),
+        "by name, other price type": refused(lambda: client.getPricingConfigurationByName(
+            "TeamPlan2024", "Europe", "FLAT", "NET")),
+        "custom price": client.setCustomRenewalPrice("SUBSCR0002", Decimal("20.00"), "EUR", 2,
+                                                     "retention offer"),
+        "next price": client.getNextRenewalPrice("SUBSCR0002", "EUR"),
+        "renew": client.renewSubscription("SUBSCR0002", 30, Decimal("60.00"), "EUR"),
+        "after one renewal": client.getNextRenewalPrice("SUBSCR0002", "EUR"),
+        "renew again": client.renewSubscription("SUBSCR0002", 365, "60", "eur"),
+        "custom cycles used up": client.getNextRenewalPrice("SUBSCR0002", "EUR"),
+        "enable with review": client.call("setProductStatus", "DIFF-PRODUCT-1", True,
+                                          "https://example.com/review",
+                                          "A test product for reviewers"),
+        "in review": client.searchProducts({"ReviewStatus": "IN_REVIEW"}),
+    }
+
+
+SCENARIOS = [scenario_reads, scenario_product_writes, scenario_leads, scenario_catalog_reads,
+             scenario_catalog_writes]
+SESSION_SCENARIOS = [scenario_catalog_session_only]
 
 
 def test_the_scenarios_call_every_operation_of_the_spec_on_every_backend(
         sandbox: Sandbox, make_client: Callable[..., Client]) -> None:
     """A new operation in the spec fails here until a scenario above compares it."""
     from avangate_compat.operations import OPERATIONS
-    wanted = {name for name, op in OPERATIONS.items() if op.needs_session}
     for backend in BACKENDS:
+        wanted = {name for name, op in OPERATIONS.items() if op.needs_session
+                  and not (backend == "rest" and name in REST_PENDING)}
         sandbox.service.reset()
         client = make_client(backend)
         called: set[str] = set()
@@ -94,21 +231,25 @@ def test_the_scenarios_call_every_operation_of_the_spec_on_every_backend(
             return _real(operation, *args)
 
         client.call = spy  # type: ignore[method-assign]
-        for scenario in SCENARIOS:
+        for scenario in SCENARIOS + (SESSION_SCENARIOS if backend != "rest" else []):
+            sandbox.service.reset()
             scenario(client)
         assert wanted <= called, f"{backend}: no differential case for {wanted - called}"
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize(("scenario", "backends"),
+                         [(s, BACKENDS) for s in SCENARIOS] +
+                         [(s, SESSION_BACKENDS) for s in SESSION_SCENARIOS],
+                         ids=lambda v: v.__name__ if callable(v) else "-".join(v))
 def test_every_backend_returns_equal_objects(
         sandbox: Sandbox, make_client: Callable[..., Client],
-        scenario: Callable[[Client], dict[str, Any]]) -> None:
+        scenario: Callable[[Client], dict[str, Any]], backends: tuple[str, ...]) -> None:
     results = {}
-    for backend in BACKENDS:
+    for backend in backends:
         sandbox.service.reset()  # the same state for each backend
         results[backend] = scenario(make_client(backend))
     reference = results["soap"]
-    for backend in ("jsonrpc", "rest"):
+    for backend in backends[1:]:
         for key, value in reference.items():
             assert results[backend][key] == value, f"{key}: {backend} differs from soap"
 

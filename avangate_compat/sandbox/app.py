@@ -194,6 +194,18 @@ _REST_SHAPES: dict[str, Callable[[Any], Any]] = {"getLead": _rest_lead,
                                                  "searchLeads": _rest_search}
 
 
+def _product_location(args: Mapping[str, Any]) -> str:
+    product = args["Product"]
+    return f"/products/{urllib.parse.quote(str(product.get('ProductCode')), safe='')}/"
+
+
+# Writes REST answers with 201 Created, no body, and the Location of what they made
+# (documented for POST /products/), from the call's arguments.
+_REST_CREATED: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "addProduct": _product_location,
+}
+
+
 def _rest_query(request: Request, type_name: str) -> dict[str, Any]:
     """The query string as an object of ``type_name``: list fields take ``k`` and ``k[]``."""
     args = request.args
@@ -397,7 +409,7 @@ class SandboxApp:
                 return faulted
             self.service.check_rest_header(request.headers.get("X-Avangate-Authentication"))
             result = self._rest_dispatch(str(endpoint), values, request)
-            return _json_response(result)
+            return result if isinstance(result, Response) else _json_response(result)
         except Fault as fault:
             return _json_response({"error_code": fault.code, "message": fault.message},
                                   fault.status)
@@ -430,6 +442,12 @@ class SandboxApp:
                 raise Fault("INVALID_PARAMETERS", f"{field} in the body differs from the URL")
             args[param] = {**body, field: value}
         result = getattr(self.service, operation)(*args.values())
+        created = _REST_CREATED.get(operation)
+        if created is not None:
+            response = Response(b"", 201)
+            del response.headers["Content-Type"]
+            response.headers["Location"] = self._rest_root.rstrip("/") + created(args)
+            return response
         result = _REST_SHAPES.get(operation, _as_is)(result)
         return {route.unwrap: result} if route.unwrap else result
 

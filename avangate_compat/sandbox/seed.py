@@ -136,7 +136,109 @@ def products() -> list[dict[str, Any]]:
                      "Prices": {"Regular": [_price("9.95", "USD")], "Renewal": []},
                      "PriceOptions": [],
                  }]),
+        # Three pricing configurations (two names share a schema, two a price type), volume
+        # intervals, two currencies and price options: what the catalog calls and the SKU
+        # schema work on.
+        _product("TeamPlan2024", "Team plan", "4720002", enabled=True, subscription=True,
+                 configurations=[{
+                     "Name": "Default", "Code": "8C4E6A2B31", "Default": True,
+                     "BillingCountries": [], "PricingSchema": "FLAT", "PriceType": "NET",
+                     "DefaultCurrency": "EUR",
+                     "Prices": {"Regular": [_price("29.00", "EUR", 1, 10),
+                                            _price("25.00", "EUR", 11, 99999),
+                                            _price("32.00", "USD", 1, 10),
+                                            _price("28.00", "USD", 11, 99999)],
+                                "Renewal": [_price("24.00", "EUR"), _price("26.00", "USD")]},
+                     "PriceOptions": [],
+                 }, {
+                     "Name": "Volume", "Code": "9D5F7B3C42", "Default": False,
+                     "BillingCountries": [], "PricingSchema": "DYNAMIC", "PriceType": "GROSS",
+                     "DefaultCurrency": "USD",
+                     "Prices": {"Regular": [
+                         _price("40.00", "USD", 1, 99999,
+                                [{"Code": "SEATS", "Options": ["5", "10"]}]),
+                         _price("70.00", "USD", 1, 99999,
+                                [{"Code": "SEATS", "Options": ["25"]}]),
+                     ], "Renewal": [_price("35.00", "USD")]},
+                     "PriceOptions": [{"Code": "SEATS", "Required": True}],
+                 }, {
+                     "Name": "Europe", "Code": "AE608C4D53", "Default": False,
+                     "BillingCountries": ["DE", "FR"], "PricingSchema": "FLAT",
+                     "PriceType": "GROSS", "DefaultCurrency": "EUR",
+                     "Prices": {"Regular": [_price("35.70", "EUR")],
+                                "Renewal": [_price("29.75", "EUR")]},
+                     "PriceOptions": [],
+                 }]),
     ]
+
+
+# -- SKUs, from the SKU rule of the documentation: an SKU stands for a product, a pricing
+# configuration, and at least one of currency, volume interval, purchase type, price options.
+
+PURCHASE_LETTERS = {"NEW_PRODUCT": "N", "RENEWAL": "R", "UPGRADE": "U"}
+
+
+def sku_code(configuration: str, currency: Any, low: Any, high: Any, purchase: Any,
+             options: Any) -> str:
+    """The sandbox's SKU code rule, the documented example ``SKU-EUR-1-10-N-A`` (currency,
+    volume interval, purchase type N/R/U, options: A for any) with the pricing configuration's
+    code after ``SKU-``, so codes are unique across configurations."""
+    chosen = sorted(str(o).upper() for group in options or [] for o in group["Options"])
+    return "-".join(["SKU", configuration, str(currency or "ALL"), str(low or 1),
+                     str(high or 99999), PURCHASE_LETTERS.get(str(purchase), "X"),
+                     "_".join(chosen) or "A"])
+
+
+def skus(catalog: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The SKU schema generated for every price of every pricing configuration: regular
+    prices as NEW_PRODUCT, renewal prices as RENEWAL."""
+    out = []
+    for product in catalog:
+        for configuration in product["PricingConfigurations"]:
+            prices = configuration.get("Prices") or {}
+            for kind, purchase in (("Regular", "NEW_PRODUCT"), ("Renewal", "RENEWAL")):
+                for entry in prices.get(kind) or []:
+                    options = copy.deepcopy(entry.get("OptionCodes") or [])
+                    out.append({
+                        "Code": sku_code(configuration["Code"], entry["Currency"],
+                                         entry["MinQuantity"], entry["MaxQuantity"],
+                                         purchase, options),
+                        "ProductCode": product["ProductCode"],
+                        "PricingConfigurationCode": configuration["Code"],
+                        "Currency": entry["Currency"], "PurchaseType": purchase,
+                        "PriceOptions": options, "FromQuantity": entry["MinQuantity"],
+                        "ToQuantity": entry["MaxQuantity"]})
+    return out
+
+
+def subscriptions() -> list[dict[str, Any]]:
+    """Subscriptions with renewal prices from their pricing configuration; one already has a
+    custom renewal price for two more cycles."""
+    return [
+        {"SubscriptionReference": "SUBSCR0001", "ProductCode": "NewProdCodeAPI12345",
+         "PricingConfigurationCode": "5F2C0B8A1D", "Quantity": 1, "CountryCode": "US",
+         "ExpirationDate": "2026-01-15", "CustomRenewalPrice": None, "Renewals": []},
+        {"SubscriptionReference": "SUBSCR0002", "ProductCode": "TeamPlan2024",
+         "PricingConfigurationCode": "8C4E6A2B31", "Quantity": 3, "CountryCode": "DE",
+         "ExpirationDate": "2025-11-30", "CustomRenewalPrice": None, "Renewals": []},
+        {"SubscriptionReference": "SUBSCR0003", "ProductCode": "TeamPlan2024",
+         "PricingConfigurationCode": "AE608C4D53", "Quantity": 1, "CountryCode": "FR",
+         "ExpirationDate": "2026-03-01", "Renewals": [],
+         "CustomRenewalPrice": {"Price": Decimal("19.00"), "Currency": "EUR", "Cycles": 2,
+                                "CyclesLeft": 2, "Text": "loyalty discount"}},
+    ]
+
+
+PARTNER = {"PartnerCode": "SANDBOXPARTNER", "Company": "Sandbox Distribution Ltd",
+           "Country": "GB"}
+
+
+def resellers() -> list[dict[str, Any]]:
+    return [{"ResellerCode": f"RS{n:08d}", "Company": f"Reseller {n}", "FirstName": "Rita",
+             "LastName": f"Seller{n}", "Email": f"reseller{n}@example.com", "Phone": None,
+             "Fax": None, "Country": country, "State": None, "City": "City",
+             "Address": f"{n} Market Street", "PostalCode": f"{10000 + n}"}
+            for n, country in enumerate(["GB", "DE", "FR", "RO", "US"], start=1)]
 
 
 _COUNTRIES = [("RO", "ro"), ("US", "en"), ("DE", "de"), ("FR", "fr"), ("BG", "bg"),

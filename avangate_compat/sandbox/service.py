@@ -16,7 +16,9 @@ import re
 import secrets
 import threading
 import time
+import zlib
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Callable, Optional
 
 import attrs
@@ -31,6 +33,15 @@ ALGORITHMS: dict[Optional[str], Callable[..., Any]] = {
     "sha3-256": hashlib.sha3_256,
 }
 LEAD_TYPES = load().enums["LeadType"]
+SCHEMA_TYPES = load().enums["SchemaType"]
+PRICE_TYPES = load().enums["PriceType"]
+PURCHASE_TYPES = load().enums["PurchaseType"]
+PRODUCT_TYPES = load().enums["ProductType"]
+# VAT the sandbox charges on renewals by billing country (final = net * (1 + rate)); elsewhere 0
+VAT = {"DE": Decimal("0.19"), "RO": Decimal("0.19"), "FR": Decimal("0.20"),
+       "GB": Decimal("0.20"), "BG": Decimal("0.20"), "ES": Decimal("0.21")}
+CENT = Decimal("0.01")
+MAX_PAGE_LIMIT = 200
 SESSION_ERRORS = ("documented", "forbidden")
 # The one real answer on record for an expired session (JSON-RPC; SOAP carries it as a Fault).
 FORBIDDEN_MESSAGE = "Invalid hash provided or session expired"
@@ -143,6 +154,15 @@ class Service:
                 self.store.put("product", product["ProductCode"], product)
             for lead, meta in seed.leads():
                 self.store.put("lead", lead["LeadCode"], {"lead": lead, "meta": meta})
+            rows: list[tuple[str, str, Any]] = []
+            rows += [("sku", sku["Code"], sku) for sku in seed.skus(seed.products())]
+            rows += [("subscription", s["SubscriptionReference"], s)
+                     for s in seed.subscriptions()]
+            rows.append(("partner", seed.PARTNER["PartnerCode"], dict(seed.PARTNER)))
+            rows += [("reseller", r["ResellerCode"],
+                      {"reseller": r, "PartnerCode": seed.PARTNER["PartnerCode"]})
+                     for r in seed.resellers()]
+            self.store.put_many(rows)
         with self._lock:
             self._sessions.clear()
         self.clock.offset = 0.0
@@ -407,17 +427,469 @@ class Service:
         merged.update(value)
         merged["AvangateId"], merged["ProductType"] = current.get("AvangateId"), \
             current.get("ProductType")
-        self.store.put("product", merged["ProductCode"], merged)
+        rows = [("product", merged["ProductCode"], merged)]
+        if merged.get("Enabled") and not current.get("Enabled"):  # as setProductStatus
+            rows += self._review_on_enable(merged["ProductCode"], merged)
+        self.store.put_many(rows)
         return True
 
-    def setProductStatus(self, code: Any, status: Any) -> bool:
+    def setProductStatus(self, code: Any, status: Any, review_url: Any = None,
+                         review_details: Any = None) -> bool:
+        """Enable or disable; enabling a product that needs review (one added through the
+        API and not yet enabled) takes ReviewProductUrl and ReviewAdditionalDetails."""
         if not isinstance(status, bool):
             raise invalid("Status must be a boolean")
         with self._writing:
             product = self.getProductByCode(code)
+            if review_url is not None:
+                product["ReviewProductUrl"] = review_url
+            if review_details is not None:
+                product["ReviewAdditionalDetails"] = review_details
+            rows = [("product", code, product)]
+            if status and not product.get("Enabled"):
+                rows += self._review_on_enable(code, product)
             product["Enabled"] = status
-            self.store.put("product", code, product)
+            self.store.put_many(rows)
         return True
+
+    def _review_on_enable(self, code: str, product: Mapping[str, Any]
+                          ) -> list[tuple[str, str, Any]]:
+        """The review state written when ``product`` is enabled: a product that needs review
+        goes in review with its ReviewProductUrl and ReviewAdditionalDetails, or is refused."""
+        if self._review_status(code) != "NEEDS_REVIEW":
+            return []
+        if not product.get("ReviewProductUrl") or not product.get("ReviewAdditionalDetails"):
+            raise Fault("PRODUCT_ERROR", f"Product {code!r} needs review before it is "
+                                         "enabled: send ReviewProductUrl and "
+                                         "ReviewAdditionalDetails")
+        return [("review", code, {"Status": "IN_REVIEW"})]
+
+    def _review_status(self, code: str) -> str:
+        found = self.store.get("review", code)
+        return "APPROVED" if found is None else str(found["Status"])
+
+    def searchProducts(self, options: Any) -> dict[str, Any]:
+        """Filters as the REST API documents them (Name is a part of the name, the others
+        exact, text without regard to case), sorted by ProductCode, paged as searchLeads."""
+        opts = self._typed(options or {}, "ProductSearchOptions")
+        page, limit = _page(opts)
+        for kind in opts.get("Types") or []:
+            if kind not in PRODUCT_TYPES:
+                raise invalid(f"Types must be among {', '.join(PRODUCT_TYPES)}")
+
+        def wanted(product: Mapping[str, Any]) -> bool:
+            checks: list[tuple[str, Callable[[Any], bool]]] = [
+                ("Name", lambda v: v.lower() in (product.get("ProductName") or "").lower()),
+                ("Codes", lambda v: product.get("ProductCode") in v),
+                ("Types", lambda v: product.get("ProductType") in v),
+                ("Enabled", lambda v: bool(product.get("Enabled")) is v),
+                ("ReviewStatus", lambda v: self._review_status(
+                    str(product.get("ProductCode"))).lower() == v.lower()),
+                ("GroupName", lambda v: (product.get("GroupName") or "").lower() == v.lower()),
+            ]
+            return all(check(opts[key]) for key, check in checks if opts.get(key) is not None)
+
+        found = sorted((p for p in self.store.all("product") if wanted(p)),
+                       key=lambda p: str(p.get("ProductCode")))
+        start = (page - 1) * limit
+        return {"Items": found[start:start + limit],
+                "Pagination": {"Page": page, "Limit": limit, "Count": len(found)}}
+
+    def addProduct(self, product: Any) -> bool:
+        """A new product, stored as sent plus what the system assigns: AvangateId, the codes
+        of its pricing configurations, ProductType REGULAR and Enabled false by default. It
+        needs review: added enabled, it must carry ReviewProductUrl and
+        ReviewAdditionalDetails."""
+        value = self._typed(product, "Product")
+        if not isinstance(value, dict):
+            raise invalid("the product must be an object")
+        code = value.get("ProductCode")
+        if not code or not value.get("ProductName"):
+            raise invalid("ProductCode and ProductName are required")
+        if value.get("AvangateId") is not None:
+            raise Fault("PRODUCT_ERROR", "AvangateId is system-generated")
+        if value.get("ProductType") is None:
+            value["ProductType"] = "REGULAR"
+        if value["ProductType"] not in PRODUCT_TYPES:
+            raise invalid(f"ProductType must be one of {', '.join(PRODUCT_TYPES)}")
+        value["Enabled"] = bool(value.get("Enabled"))
+        value["AvangateId"] = str(4_800_000 + zlib.crc32(code.encode()) % 100_000)
+        configurations = value.get("PricingConfigurations") or []
+        for n, config in enumerate(configurations):
+            self._check_configuration(config, f"PricingConfigurations[{n}]")
+            if config.get("Code") is None:
+                config["Code"] = _made_code(code, config.get("Name"), n)
+        review = "IN_REVIEW" if value["Enabled"] else "NEEDS_REVIEW"
+        if value["Enabled"] and not (value.get("ReviewProductUrl") and
+                                     value.get("ReviewAdditionalDetails")):
+            raise Fault("PRODUCT_ERROR", "a new product needs review before it is enabled: "
+                                         "send ReviewProductUrl and ReviewAdditionalDetails, "
+                                         "or add it disabled")
+        with self._writing:
+            if not self.store.add("product", code, value):
+                raise Fault("PRODUCT_ERROR", f"Product {code!r} already exists")
+            self.store.put("review", code, {"Status": review})
+        return True
+
+    # -- pricing configurations ----------------------------------------------------------------
+
+    def getPricingConfigurations(self, product_code: Any) -> list[Any]:
+        return list(self.getProductByCode(product_code).get("PricingConfigurations") or [])
+
+    def _configuration(self, product: Mapping[str, Any], code: Any) -> dict[str, Any]:
+        for config in product.get("PricingConfigurations") or []:
+            if config.get("Code") == code:
+                return config  # type: ignore[no-any-return]
+        raise Fault("PRICING_CONFIGURATION_NOT_FOUND", f"Product {product.get('ProductCode')!r} "
+                                                       f"has no pricing configuration {code!r}",
+                    404)
+
+    def getPricingConfigurationByCode(self, product_code: Any, code: Any) -> dict[str, Any]:
+        if not isinstance(code, str) or not code:
+            raise invalid("pricingConfigurationCode must be a non-empty string")
+        return self._configuration(self.getProductByCode(product_code), code)
+
+    def getPricingConfigurationByName(self, product_code: Any, name: Any, schema_type: Any,
+                                      price_type: Any = None) -> dict[str, Any]:
+        """The configuration with this name and PricingSchema (and PriceType, when given)."""
+        if schema_type not in SCHEMA_TYPES:
+            raise invalid(f"schemaType must be one of {', '.join(SCHEMA_TYPES)}")
+        if price_type is not None and price_type not in PRICE_TYPES:
+            raise invalid(f"priceType must be one of {', '.join(PRICE_TYPES)}")
+        for config in self.getPricingConfigurations(product_code):
+            if config.get("Name") == name and config.get("PricingSchema") == schema_type \
+                    and price_type in (None, config.get("PriceType")):
+                return config  # type: ignore[no-any-return]
+        wanted = f"{name!r} ({schema_type}{', ' + price_type if price_type else ''})"
+        raise Fault("PRICING_CONFIGURATION_NOT_FOUND",
+                    f"Product {product_code!r} has no pricing configuration {wanted}", 404)
+
+    @staticmethod
+    def _check_configuration(config: Mapping[str, Any], where: str) -> None:
+        if not config.get("Name"):
+            raise invalid(f"{where}.Name is required")
+        if config.get("PricingSchema") not in SCHEMA_TYPES:
+            raise invalid(f"{where}.PricingSchema must be one of {', '.join(SCHEMA_TYPES)}")
+        if config.get("PriceType") not in (None, *PRICE_TYPES):
+            raise invalid(f"{where}.PriceType must be one of {', '.join(PRICE_TYPES)}")
+        for kind in ("Regular", "Renewal"):
+            for n, entry in enumerate((config.get("Prices") or {}).get(kind) or []):
+                entry.setdefault("MinQuantity", 1)
+                entry.setdefault("MaxQuantity", 99999)
+                low, high = entry["MinQuantity"] or 1, entry["MaxQuantity"] or 99999
+                if entry.get("Amount") is None or not entry.get("Currency") or \
+                        not 1 <= low <= high:
+                    raise invalid(f"{where}.Prices.{kind}[{n}] needs an Amount, a Currency "
+                                  "and 1 <= MinQuantity <= MaxQuantity")
+
+    def addPricingConfiguration(self, configuration: Any, product_code: Any) -> bool:
+        config = self._typed(configuration, "PricingConfiguration")
+        if not isinstance(config, dict):
+            raise invalid("the pricing configuration must be an object")
+        self._check_configuration(config, "PricingConfiguration")
+        with self._writing:
+            product = self.getProductByCode(product_code)
+            configurations = product.setdefault("PricingConfigurations", [])
+            if config.get("Code") is not None:
+                raise Fault("PRODUCT_ERROR", "the pricing configuration Code is "
+                                             "system-generated")
+            config["Code"] = _made_code(product_code, config.get("Name"), len(configurations))
+            if config.get("Default"):
+                for other in configurations:
+                    other["Default"] = False
+            configurations.append(config)
+            self.store.put("product", product_code, product)
+        return True
+
+    def updatePricingConfiguration(self, configuration: Any, product_code: Any) -> bool:
+        """Replaces the configuration with its Code; documented rules: the Code and the
+        PricingSchema cannot change, nor the MinQuantity/MaxQuantity intervals (every interval
+        sent must be one the configuration has); an Amount of -1 deletes a price."""
+        config = self._typed(configuration, "PricingConfiguration")
+        if not isinstance(config, dict) or not config.get("Code"):
+            raise invalid("the pricing configuration must be an object with its Code")
+        self._check_configuration(config, "PricingConfiguration")
+        with self._writing:
+            product = self.getProductByCode(product_code)
+            current = self._configuration(product, config["Code"])
+            if config["PricingSchema"] != current.get("PricingSchema"):
+                raise Fault("PRODUCT_ERROR", f"PricingSchema of {config['Code']!r} cannot "
+                                             f"change from {current.get('PricingSchema')} to "
+                                             f"{config['PricingSchema']}")
+            for kind in ("Regular", "Renewal"):
+                known = {(p.get("MinQuantity") or 1, p.get("MaxQuantity") or 99999)
+                         for p in (current.get("Prices") or {}).get(kind) or []}
+                prices = (config.get("Prices") or {}).get(kind) or []
+                for entry in prices:
+                    interval = (entry["MinQuantity"], entry["MaxQuantity"])
+                    if known and interval not in known:
+                        raise Fault("PRODUCT_ERROR", f"the {kind} interval {interval[0]}-"
+                                                     f"{interval[1]} is not one of the "
+                                                     "configuration's: intervals cannot "
+                                                     "change")
+                if prices:
+                    config["Prices"][kind] = [p for p in prices if p.get("Amount") != -1]
+            if config.get("Default"):
+                for other in product["PricingConfigurations"]:
+                    other["Default"] = False
+            index = product["PricingConfigurations"].index(current)
+            product["PricingConfigurations"][index] = config
+            self.store.put("product", product_code, product)
+        return True
+
+    # -- SKUs ----------------------------------------------------------------------------------
+
+    def getSKUDetails(self, code: Any) -> dict[str, Any]:
+        sku = self._existing("sku", code)
+        return {field: sku.get(field) for field, _ in load().types["SKUDetails"]}
+
+    def getSKUCodeByDetails(self, details: Any) -> str:
+        """The SKU of a pricing configuration that fits the details. Left out: Currency is the
+        configuration's default, PurchaseType NEW_PRODUCT, Quantity 1, PriceOptions none. An
+        SKU without a currency or purchase type applies to all; one without price options to
+        any options; the most specific fitting SKU wins, then the first by code."""
+        query = self._typed(details, "SKUDetailsQuery")
+        if not isinstance(query, dict) or not query.get("PricingConfigurationCode"):
+            raise invalid("PricingConfigurationCode is required")
+        config_code = query["PricingConfigurationCode"]
+        config = next((c for p in self.store.all("product")
+                       for c in p.get("PricingConfigurations") or []
+                       if c.get("Code") == config_code), None)
+        if config is None:
+            raise Fault("PRICING_CONFIGURATION_NOT_FOUND",
+                        f"Pricing configuration {config_code!r} does not exist", 404)
+        purchase = query.get("PurchaseType") or "NEW_PRODUCT"
+        if purchase not in PURCHASE_TYPES:
+            raise invalid(f"PurchaseType must be one of {', '.join(PURCHASE_TYPES)}")
+        currency = (query.get("Currency") or config.get("DefaultCurrency") or "").upper()
+        quantity = query.get("Quantity") or 1
+        wanted = _option_set(query.get("PriceOptions"))
+        fits = []
+        for sku in self.store.all("sku"):
+            options = _option_set(sku.get("PriceOptions"))
+            if sku.get("PricingConfigurationCode") != config_code \
+                    or (sku.get("Currency") or currency).upper() != currency \
+                    or (sku.get("PurchaseType") or purchase) != purchase \
+                    or not (sku.get("FromQuantity") or 1) <= quantity \
+                    <= (sku.get("ToQuantity") or 99999) \
+                    or not _options_fit(wanted, options):
+                continue
+            specific = sum(1 for f in ("Currency", "PurchaseType") if sku.get(f)) + \
+                (1 if options else 0)
+            fits.append((-specific, sku["Code"]))
+        if not fits:
+            raise Fault("SKU_NOT_FOUND", f"No SKU of {config_code!r} fits these details", 404)
+        return min(fits)[1]  # type: ignore[no-any-return]
+
+    def setSku(self, schema: Any) -> bool:
+        """Replace the whole SKU schema of every product named: its SKUs become exactly
+        these. Every configuration must be the product's, and an SKU code may not belong to
+        another product. All products or none."""
+        entries = self._typed(schema, "SKUSchemaProduct[]")
+        if not entries:
+            raise invalid("at least one product schema must be given")
+        with self._writing:
+            existing = {s["Code"]: s for s in self.store.all("sku")}
+            puts: list[tuple[str, str, Any]] = []
+            deletes: list[tuple[str, str]] = []
+            named: set[str] = set()
+            for entry in entries:
+                product = self.getProductByCode(entry.get("ProductCode"))
+                product_code = product["ProductCode"]
+                deletes += [("sku", code) for code, sku in existing.items()
+                            if sku.get("ProductCode") == product_code]
+                for config in entry.get("PriceConfigurations") or []:
+                    self._configuration(product, config.get("PriceConfigurationCode"))
+                    for sku in config.get("SKUs") or []:
+                        code = sku.get("Code")
+                        if not code:
+                            raise invalid("every SKU needs a Code")
+                        owner = existing.get(code, {}).get("ProductCode")
+                        if code in named or owner not in (None, product_code):
+                            raise invalid(f"SKU code {code!r} is used twice")
+                        if sku.get("PurchaseType") not in (None, *PURCHASE_TYPES):
+                            raise invalid(f"PurchaseType of {code!r} must be one of "
+                                          f"{', '.join(PURCHASE_TYPES)}")
+                        named.add(code)
+                        puts.append(("sku", code, {
+                            "Code": code, "ProductCode": product_code,
+                            "PricingConfigurationCode": config["PriceConfigurationCode"],
+                            "Currency": sku.get("Currency"),
+                            "PurchaseType": sku.get("PurchaseType"),
+                            "PriceOptions": sku.get("PriceOptions") or [],
+                            "FromQuantity": sku.get("FromQuantity"),
+                            "ToQuantity": sku.get("ToQuantity")}))
+            self.store.apply(puts, deletes)
+        return True
+
+    def deleteSku(self, entries: Any) -> bool:
+        """Remove the SKU codes named, each under its product and configuration: all of them,
+        or none when one is unknown there."""
+        deletions = self._typed(entries, "SKUDeletion[]")
+        if not deletions:
+            raise invalid("at least one product must be given")
+        with self._writing:
+            codes: list[tuple[str, str]] = []
+            for entry in deletions:
+                product_code = self.getProductByCode(entry.get("ProductCode"))["ProductCode"]
+                for config in entry.get("PriceConfigurations") or []:
+                    for code in config.get("SKUs") or []:
+                        sku = self.store.get("sku", code or "")
+                        if sku is None or sku.get("ProductCode") != product_code or \
+                                sku.get("PricingConfigurationCode") != \
+                                config.get("PriceConfigurationCode"):
+                            raise Fault("SKU_NOT_FOUND", f"SKU {code!r} is not in "
+                                        f"{product_code}/{config.get('PriceConfigurationCode')}",
+                                        404)
+                        codes.append(("sku", code))
+            self.store.apply([], codes)
+        return True
+
+    # -- subscriptions: renewal prices ---------------------------------------------------------
+
+    def _subscription(self, reference: Any) -> dict[str, Any]:
+        return self._existing("subscription", reference)
+
+    def getNextRenewalPrice(self, reference: Any, currency: Any) -> dict[str, Any]:
+        """The custom renewal price while it has cycles left (in its currency), else the
+        renewal price of the subscription's pricing configuration for its quantity (the
+        regular price where it has none); taxes by billing country."""
+        subscription = self._subscription(reference)
+        currency = _currency(currency)
+        custom = subscription.get("CustomRenewalPrice")
+        quantity = subscription.get("Quantity") or 1
+        gross = False
+        if custom and custom.get("CyclesLeft", 0) > 0 and custom["Currency"] == currency:
+            unit = Decimal(custom["Price"])
+        else:
+            product = self.getProductByCode(subscription["ProductCode"])
+            config = self._configuration(product, subscription["PricingConfigurationCode"])
+            gross = config.get("PriceType") == "GROSS"
+            prices = config.get("Prices") or {}
+            entry = next((p for kind in ("Renewal", "Regular") for p in prices.get(kind) or []
+                          if p.get("Currency") == currency and
+                          (p.get("MinQuantity") or 1) <= quantity <=
+                          (p.get("MaxQuantity") or 99999)), None)
+            if entry is None:
+                raise invalid(f"Subscription {reference!r} has no renewal price in {currency}")
+            unit = Decimal(entry["Amount"])
+        rate = VAT.get(str(subscription.get("CountryCode")), Decimal(0))
+        total = unit * quantity
+        net = (total / (1 + rate) if gross else total).quantize(CENT)
+        final = (total if gross else total * (1 + rate)).quantize(CENT)
+        return {"NetPrice": net, "NetCurrency": currency, "FinalPrice": final,
+                "FinalCurrency": currency}
+
+    def setCustomRenewalPrice(self, reference: Any, price: Any, currency: Any, cycles: Any,
+                              text: Any = None) -> bool:
+        """The price of the next ``cycles`` renewals, in ``currency``; replaces any before."""
+        amount = _amount(self._typed(price, "decimal"), "Price")
+        count = self._typed(cycles, "int")
+        if count is None or not 1 <= count <= 1000:
+            raise invalid("Cycles must be between 1 and 1000")
+        currency = _currency(currency)
+        with self._writing:
+            subscription = self._subscription(reference)
+            subscription["CustomRenewalPrice"] = {
+                "Price": amount, "Currency": currency, "Cycles": count, "CyclesLeft": count,
+                "Text": text}
+            self.store.put("subscription", reference, subscription)
+        return True
+
+    def renewSubscription(self, reference: Any, days: Any, price: Any, currency: Any) -> bool:
+        """Extend the expiration date by ``days`` and record the renewal at ``price``; one
+        cycle of a custom renewal price is used up."""
+        count = self._typed(days, "int")
+        if count is None or not 1 <= count <= 36500:
+            raise invalid("days must be between 1 and 36500")
+        amount = _amount(self._typed(price, "decimal"), "price")
+        currency = _currency(currency)
+        with self._writing:
+            subscription = self._subscription(reference)
+            try:
+                expires = datetime.date.fromisoformat(subscription["ExpirationDate"]) + \
+                    datetime.timedelta(days=count)
+            except OverflowError:
+                raise invalid("the expiration date would pass the year 9999") from None
+            subscription["ExpirationDate"] = expires.isoformat()
+            subscription.setdefault("Renewals", []).append(
+                {"Days": count, "Price": amount, "Currency": currency,
+                 "Date": self.clock.stamp()})
+            custom = subscription.get("CustomRenewalPrice")
+            if custom:
+                custom["CyclesLeft"] -= 1
+                if custom["CyclesLeft"] <= 0:
+                    subscription["CustomRenewalPrice"] = None
+            self.store.put("subscription", reference, subscription)
+        return True
+
+    # -- Channel Manager: partners and resellers -----------------------------------------------
+
+    def createReseller(self, reseller: Any) -> str:
+        """A new reseller of the partner (the sandbox's one partner: setPartner is not
+        modelled); answers its ResellerCode."""
+        value = self._typed(reseller, "Reseller")
+        if not isinstance(value, dict):
+            raise invalid("the reseller must be an object")
+        if value.get("ResellerCode") is not None:
+            raise invalid("ResellerCode is system-generated")
+        if not any(value.get(f) for f in ("Company", "FirstName", "LastName", "Email")):
+            raise invalid("a reseller needs a Company, a FirstName, a LastName or an Email")
+        with self._writing:
+            number = len(self.store.all("reseller")) + 1
+            while True:
+                code = f"RS{number:08d}"
+                value["ResellerCode"] = code
+                if self.store.add("reseller", code, {
+                        "reseller": value, "PartnerCode": seed.PARTNER["PartnerCode"]}):
+                    return code
+                number += 1
+
+    def getPartnerResellers(self, partner_code: Any, options: Any) -> list[Any]:
+        self._existing("partner", partner_code)
+        page, limit = _page(self._typed(options or {}, "PageOptions"))
+        mine = sorted((r["reseller"] for r in self.store.all("reseller")
+                       if r["PartnerCode"] == partner_code),
+                      key=lambda r: str(r["ResellerCode"]))
+        start = (page - 1) * limit
+        return mine[start:start + limit]
+
+
+def _page(opts: Mapping[str, Any]) -> tuple[int, int]:
+    page = 1 if opts.get("Page") is None else opts["Page"]
+    limit = 10 if opts.get("Limit") is None else opts["Limit"]
+    if page < 1 or not 1 <= limit <= MAX_PAGE_LIMIT:
+        raise invalid(f"Page must be >= 1 and Limit between 1 and {MAX_PAGE_LIMIT}")
+    return page, limit
+
+
+def _made_code(*parts: Any) -> str:
+    """A system-generated code, the same for the same parts (so every protocol makes the
+    same one from the same state)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:10].upper()
+
+
+def _currency(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value, re.ASCII):
+        raise invalid("Currency must be a three-letter ISO 4217 code")
+    return value.upper()
+
+
+def _amount(value: Any, name: str) -> Decimal:
+    if value is None or value < 0:
+        raise invalid(f"{name} must be a number, zero or more")
+    return Decimal(value)
+
+
+def _option_set(options: Any) -> frozenset[tuple[str, str]]:
+    return frozenset((str(group.get("Code")), str(option))
+                     for group in options or [] for option in group.get("Options") or [])
+
+
+def _options_fit(wanted: frozenset[tuple[str, str]],
+                 offered: frozenset[tuple[str, str]]) -> bool:
+    """An SKU without options fits any; one with options fits a choice among them."""
+    return not offered or (bool(wanted) and wanted <= offered)
 
 
 def _real_date(text: str) -> bool:

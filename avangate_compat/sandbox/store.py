@@ -36,7 +36,8 @@ def _loads(text: str) -> Any:
 
 
 class Store:
-    """Leads and products by code, plus per-lead metadata the API does not show (type, dates)."""
+    """Objects by kind and code: leads (with metadata the API does not show: type, dates),
+    products, SKUs, subscriptions, partners, resellers and products' review states."""
 
     def __init__(self, path: Optional[str] = None) -> None:
         self._db = sqlite3.connect(path or ":memory:", check_same_thread=False,
@@ -73,6 +74,22 @@ class Store:
         with self._lock:
             self._db.execute("BEGIN")
             try:
+                self._db.executemany("INSERT OR REPLACE INTO objects (kind, code, body) "
+                                     "VALUES (?,?,?)", bodies)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def apply(self, puts: list[tuple[str, str, Any]],
+              deletes: list[tuple[str, str]]) -> None:
+        """Delete every (kind, code) of ``deletes``, then write every (kind, code, value) of
+        ``puts``: all of it or none."""
+        bodies = [(kind, code, json.dumps(value, default=_default)) for kind, code, value in puts]
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._db.executemany("DELETE FROM objects WHERE kind=? AND code=?", deletes)
                 self._db.executemany("INSERT OR REPLACE INTO objects (kind, code, body) "
                                      "VALUES (?,?,?)", bodies)
             except BaseException:
