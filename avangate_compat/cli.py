@@ -49,7 +49,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                             "(default: in memory)")
     commands.add_parser("demo", help="run the facade on all three backends against an "
                                      "in-process sandbox and compare")
+    from . import cli_call
+    cli_call.register(commands)
     args = parser.parse_args(argv)
+    if args.command == "call":
+        return cli_call.run(args)
     if args.command == "sandbox":
         return _serve(args)
     return demo()
