@@ -59,7 +59,7 @@ def code(operation: str, name: str, value: Any) -> str:
 def boolean(operation: str, name: str, value: Any) -> bool:
     """A real ``bool``: ``"false"`` or ``0`` are refused, since PHP would read them differently."""
     if not isinstance(value, bool):
-        raise ValidationError(operation, f"{name} must be True or False, got {value!r}")
+        raise ValidationError(operation, f"{name} must be True or False, got {value!r}", name)
     return value
 
 
@@ -123,7 +123,7 @@ def language(operation: str, name: str, value: Any) -> str:
     """ISO 639-1: two letters (the API answers them upper case, as ``"BG"``)."""
     if not isinstance(value, str) or not _TWO_LETTERS.fullmatch(value):
         raise ValidationError(operation, f"{name} must be a two-letter ISO 639-1 code, "
-                                         f"got {value!r}")
+                                         f"got {value!r}", name)
     return value
 
 
@@ -131,7 +131,7 @@ def country(operation: str, name: str, value: Any) -> str:
     """ISO 3166-1 alpha-2: two letters."""
     if not isinstance(value, str) or not _TWO_LETTERS.fullmatch(value):
         raise ValidationError(operation, f"{name} must be a two-letter ISO 3166 country code, "
-                                         f"got {value!r}")
+                                         f"got {value!r}", name)
     return value
 
 
@@ -145,12 +145,14 @@ def date(operation: str, name: str, value: Any) -> str:
             return value
         except ValueError:
             pass
-    raise ValidationError(operation, f"{name} must be a date as YYYY-MM-DD, got {value!r}")
+    raise ValidationError(operation, f"{name} must be a date as YYYY-MM-DD, got {value!r}",
+                          name)
 
 
 def positive_int(operation: str, name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(operation, f"{name} must be a positive integer, got {value!r}")
+        raise ValidationError(operation, f"{name} must be a positive integer, got {value!r}",
+                              name)
     return value
 
 
@@ -173,7 +175,8 @@ def codes(operation: str, name: str, value: Any) -> list[str]:
     """One code or a list of codes; always sent as a list."""
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, (list, tuple)) or not values:
-        raise ValidationError(operation, f"{name} must be a code or a non-empty list of codes")
+        raise ValidationError(operation, f"{name} must be a code or a non-empty list of codes",
+                              name)
     return [code(operation, f"{name}[{i}]", v) for i, v in enumerate(values)]
 
 

@@ -1,6 +1,7 @@
 """Proof that the sandbox speaks SOAP, not just our client: PHP's ext/soap SoapClient reads its
-WSDL, calls getLead, getProductByCode, updateProduct and setProductStatus, and gets the values the
-Python facade gets. CI installs php-cli and php-soap and sets AVANGATE_REQUIRE_PHP=1, so there the
+WSDL, calls getLead, getProductByCode, updateProduct, setProductStatus, getPricingConfigurations
+and searchProducts, and gets the values the Python facade gets. CI installs php-cli and php-soap
+and sets AVANGATE_REQUIRE_PHP=1, so there the
 test cannot be skipped."""
 
 from __future__ import annotations
@@ -73,3 +74,19 @@ def test_php_soapclient_gets_what_the_facade_gets(
 def test_php_sees_a_string_fault_code(php_answer: dict[str, Any]) -> None:
     assert php_answer["fault"] == {"code": "LEAD_NOT_FOUND",
                                    "message": "Lead 'NOSUCHLEAD' does not exist"}
+
+
+def test_php_reads_pricing_configurations_and_searches_products(
+        php_answer: dict[str, Any], make_client: Callable[..., Client]) -> None:
+    """An array of objects and a struct of filters (fields left out sent as nil) through PHP's
+    SoapClient; the search ran after PHP renamed NewProdCodeAPI12345, as it does here."""
+    soap = make_client("soap")
+    configurations = [structure(c, models.PricingConfiguration)
+                      for c in php_answer["pricingConfigurations"]]
+    assert [c.Code for c in configurations] == ["8C4E6A2B31", "9D5F7B3C42", "AE608C4D53"]
+    assert configurations == soap.getPricingConfigurations("TeamPlan2024")
+    found = structure(php_answer["searchProducts"], models.ProductSearchResult)
+    assert [p.ProductCode for p in found.Items] == ["TeamPlan2024"]
+    assert found.Pagination == models.Pagination(Page=1, Limit=1, Count=1)
+    assert found == soap.searchProducts({"Name": "plan", "Types": ["REGULAR"], "Enabled": True,
+                                         "Limit": 1, "Page": 1})

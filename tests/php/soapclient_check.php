@@ -24,6 +24,12 @@ $myProduct->ProductName = 'Edited_From_PHP';
 $out['updateProduct'] = $client->updateProduct($sessionID, $myProduct);
 $out['setProductStatus'] = $client->setProductStatus($sessionID, 'YourProductCode', true);
 
+// The catalog calls beyond the first eight: an array of objects, and a search by filters
+// (an array standing for the ProductSearchOptions struct, fields left out sent as nil).
+$out['pricingConfigurations'] = $client->getPricingConfigurations($sessionID, 'TeamPlan2024');
+$out['searchProducts'] = $client->searchProducts($sessionID,
+    ['Name' => 'plan', 'Types' => ['REGULAR'], 'Enabled' => true, 'Limit' => 1, 'Page' => 1]);
+
 try {
     $client->getLead($sessionID, 'NOSUCHLEAD');
     $out['fault'] = null;
