@@ -40,6 +40,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -773,8 +774,13 @@ def render(data: Mapping[str, Any], out: TextIO) -> None:
         for diff in step["differences"]:
             values = "  ".join(f"{b}={_short(v, 40)}" for b, v in diff["values"].items())
             line(f"    differs at {diff['path']}: {values}")
-        for backend, fields in step["unknown_fields"].items():
-            line(f"    unknown fields over {backend}: {', '.join(fields)}")
+        unknown = step["unknown_fields"]
+        if unknown and len({tuple(f) for f in unknown.values()}) == 1 \
+                and len(unknown) == len(step["backends"]):
+            line(f"    unknown fields (every backend): {', '.join(next(iter(unknown.values())))}")
+        else:
+            for backend, fields in unknown.items():
+                line(f"    unknown fields over {backend}: {', '.join(fields)}")
     line()
     line("Errors the server returned (provoked, harmless)")
     for case in data.get("errors", []):
@@ -803,7 +809,8 @@ def render(data: Mapping[str, Any], out: TextIO) -> None:
         line("Result: everything agreed (exit 0)")
     line()
     line("What to send back")
-    line(f"  {data.get('send_back', '')}")
+    for text in textwrap.wrap(data.get("send_back", ""), width=96):
+        line(f"  {text}")
 
 
 # -- the command ---------------------------------------------------------------------------------

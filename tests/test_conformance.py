@@ -164,7 +164,8 @@ def test_a_live_wsdl_that_differs_is_listed_and_exits_1(check: Check, tmp_path: 
     assert "type Product: field(s) only in the live WSDL: ProductVersion" in out
     assert "operation getLead: argument(s) only in the shipped WSDL: leadCode" in out
     assert "operation getLead: argument(s) only in the live WSDL: LeadCode" in out
-    assert "the live WSDL (--save-wsdl live.wsdl)" in out
+    assert "What to send back\n  Something differed." in out
+    assert "(--save-wsdl live.wsdl)" in " ".join(out.split())
 
 
 def test_an_unreachable_server_is_reported_not_raised(check: Check,
