@@ -17,7 +17,6 @@ import urllib.parse
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Callable
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -31,6 +30,7 @@ import avangate_compat
 from avangate_compat import AvangateError, IPNSignatureError, ValidationError
 from avangate_compat.ipn import Notification, ProductLine, response, verify
 from avangate_compat.sandbox import Sandbox
+from tests.docblocks import block_under
 
 KEY = "AABBCCDDEEFF"  # the documentation's example secret key
 DIGESTS = {"HASH": hashlib.md5, "SIGNATURE_SHA2_256": hashlib.sha256,
@@ -532,10 +532,7 @@ def test_sandbox_refuses_malformed_fields(sandbox: Sandbox, fields: Any) -> None
 # -- the README example --------------------------------------------------------------------------
 
 def _readme_block() -> str:
-    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    section = text.split("## Payment notifications (IPN)", 1)[1].split("\n## ", 1)[0]
-    blocks: list[str] = re.findall(r"```python\n(.*?)```", section, re.S)
-    return blocks[0]
+    return block_under("README.md", "Payment notifications (IPN)").code
 
 
 def test_readme_listener_runs_against_the_sandbox(

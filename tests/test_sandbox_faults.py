@@ -23,6 +23,7 @@ from lxml import etree
 
 import avangate_compat
 from avangate_compat.sandbox import Sandbox
+from tests.docblocks import block_under
 from tests.test_sandbox_hardening import (
     ENV,
     LEAD,
@@ -313,8 +314,7 @@ def test_latency_option_of_the_sandbox_object_and_command_line() -> None:
         assert process.wait(timeout=10) == 0
 
 
-def test_readme_fault_example_runs() -> None:
-    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    section = text.split("## The sandbox", 1)[1].split("\n## ", 1)[0]
-    block = section.split("```python\n", 1)[1].split("```", 1)[0]
-    exec(compile(block, "README.md", "exec"), {"Sandbox": Sandbox})
+def test_documented_fault_example_runs() -> None:
+    block = block_under("docs/sandbox.md", "Arming faults around your code")
+    assert "inject_fault" in block.code
+    exec(compile(block.code, block.path, "exec"), {})
