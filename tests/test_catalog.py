@@ -315,3 +315,14 @@ def test_rest_enables_a_product_that_needs_review(make_client: Callable[..., Cli
     client.addProduct({"ProductCode": "REVIEWED", "ProductName": "Reviewed"})
     assert client.call("setProductStatus", "REVIEWED", True, "https://example.com/try",
                        "notes") is True
+
+
+def test_the_readme_catalog_example_runs() -> None:
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text.split("## The catalog calls", 1)[1].split("\n## ", 1)[0]
+    code = re.search(r"```python\n(.*?)```", section, re.S)
+    assert code is not None
+    exec(compile(code.group(1), "README.md", "exec"), {})

@@ -1,8 +1,7 @@
 """Proof that the sandbox speaks SOAP, not just our client: PHP's ext/soap SoapClient reads its
 WSDL, calls getLead, getProductByCode, updateProduct, setProductStatus, getPricingConfigurations
 and searchProducts, and gets the values the Python facade gets. CI installs php-cli and php-soap
-and sets AVANGATE_REQUIRE_PHP=1, so there the
-test cannot be skipped."""
+and sets AVANGATE_REQUIRE_PHP=1, so there the test cannot be skipped."""
 
 from __future__ import annotations
 
