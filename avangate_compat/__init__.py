@@ -20,9 +20,18 @@ from .errors import (
     TransportError,
     ValidationError,
 )
-from .models import Lead, PricingConfiguration, Product
 
 __version__ = "0.1.0"
+_MODELS = ("Lead", "PricingConfiguration", "Product")
+
+
+def __getattr__(name: str) -> object:
+    # The models (and the converter behind them) load on first use, not at import: a client
+    # is built without them, and start-up pays only for what the first call needs.
+    if name in _MODELS:
+        from . import models
+        return getattr(models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "APIError",

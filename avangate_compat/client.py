@@ -13,22 +13,19 @@ object whichever backend answered.
 from __future__ import annotations
 
 import functools
-import inspect
+import importlib
 import logging
 import os
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Optional, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Any, Optional, TypeVar, Union, overload
 
 import attrs
 
-from . import backends, models
-from . import operations as ops
-from . import validate as v
+from . import backends
 from .auth import SignedHeader
 from .backends.rest import RestCodec
 from .config import Config
-from .convert import structure
 from .errors import (
     APIError,
     ConversionError,
@@ -36,16 +33,38 @@ from .errors import (
     ValidationError,
     api_error,
 )
-from .operations import OPERATIONS, Operation, synthetic
 from .session import SessionAuth
 from .transport import Transport
+
+if TYPE_CHECKING:
+    from . import convert, models
+    from . import operations as ops
+    from . import validate as v
+    from .operations import Operation
+else:  # loaded by the first call, not by the import: building a client needs none of them
+    def _lazy(alias: str, name: str) -> Any:
+        class Lazy:
+            def __getattr__(self, attr: str) -> Any:
+                module = importlib.import_module(name, __package__)
+                globals()[alias] = module  # later look-ups find the module itself
+                return getattr(module, attr)
+        return Lazy()
+
+    convert, models = _lazy("convert", ".convert"), _lazy("models", ".models")
+    ops, v = _lazy("ops", ".operations"), _lazy("v", ".validate")
 
 log = logging.getLogger("avangate_compat")
 T = TypeVar("T")
 
 
 
-class Client:
+class _ClientType(type):
+    @property
+    def __signature__(cls) -> Any:  # computed when asked: inspect is not imported at start-up
+        return _signature()
+
+
+class Client(metaclass=_ClientType):
     """One merchant account over one protocol.
 
     ``Client(backend="soap", merchant_code=..., secret_key=..., base_url=...)``, or
@@ -59,7 +78,7 @@ class Client:
             config = Config.create(**{**_fields_of(config), **settings})
         self.config = config if config is not None else Config.create(**settings)
         self._transport = Transport(self.config, self.config.backend)
-        self._codec = backends.create(self.config, self._transport.session)
+        self._codec = backends.create(self.config)
         self._auth: Union[SessionAuth, SignedHeader] = \
             SignedHeader(self.config, self._send) if self.config.backend == "rest" \
             else SessionAuth(self.config, self._send)
@@ -89,7 +108,7 @@ class Client:
     def __getattr__(self, name: str) -> Any:
         """Every operation of the spec is a method, ``client.<operation>(*args)``, whether or
         not it has a typed one below."""
-        operation = OPERATIONS.get(name)
+        operation = ops.OPERATIONS.get(name)
         if operation is None or not operation.needs_session or name.startswith("_"):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         return functools.partial(self.call, operation)
@@ -204,7 +223,7 @@ class Client:
         :mod:`avangate_compat.operations`): check, send, convert. The whole call, logins and
         retries included, ends within ``config.deadline`` seconds."""
         if isinstance(operation, str):
-            found = OPERATIONS.get(operation)
+            found = ops.OPERATIONS.get(operation)
             if found is None or not found.needs_session:  # login is the session's job
                 raise ValidationError(operation, f"unknown operation {operation!r}")
             operation = found
@@ -240,11 +259,11 @@ class Client:
                 raise ValidationError("call_raw", "REST takes (method, '/path/'[, body])")
             request = self._codec.request(method.upper(), params[0],
                                           params[1] if len(params) > 1 else None)
-            return self._transport.call(self._codec, self._auth, synthetic(method), request,
+            return self._transport.call(self._codec, self._auth, ops.synthetic(method), request,
                                         deadline)
         if method == "login":
             raise ValidationError("login", "the client logs in by itself; see Client.login()")
-        return self._auth.run(synthetic(method), list(params), deadline)
+        return self._auth.run(ops.synthetic(method), list(params), deadline)
 
     def _send(self, operation: Operation[Any], args: list[Any], deadline: float) -> Any:
         """Encode, send (retried where safe), decode: plain data back."""
@@ -267,7 +286,7 @@ class Client:
                                 message or f"the answer holds no {operation.confirmed_by}")
         if operation.result is bool:  # a write: only a clear "true" acknowledges it
             try:
-                confirmed = structure(data, bool)
+                confirmed = convert.structure(data, bool)
             except ConversionError:
                 confirmed = False
             if not confirmed:
@@ -275,7 +294,7 @@ class Client:
                                f"the server answered {str(data)[:64]!r}, not true")
             return True
         try:
-            return structure(data, operation.result)
+            return convert.structure(data, operation.result)
         except ConversionError as exc:
             raise APIError(operation.name, self.backend, "UNREADABLE_ANSWER", str(exc)) \
                 from None
@@ -302,15 +321,13 @@ def _fields_of(config: Config) -> dict[str, Any]:
     return attrs.asdict(config, recurse=False)
 
 
-def _signature() -> inspect.Signature:
+def _signature() -> Any:
     """``Client(config=None, /, *, backend=..., ...)``: every setting, for help() and IDEs."""
-    params = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY),
-              inspect.Parameter("config", inspect.Parameter.POSITIONAL_ONLY, default=None)]
+    import inspect
+
+    params = [inspect.Parameter("config", inspect.Parameter.POSITIONAL_ONLY, default=None)]
     for field in attrs.fields(Config):
         default = inspect.Parameter.empty if field.default is attrs.NOTHING else field.default
         params.append(inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY,
                                         default=default, annotation=field.type))
     return inspect.Signature(params)
-
-
-vars(Client)["__init__"].__signature__ = _signature()

@@ -6,8 +6,6 @@ sandbox is one setting. Each protocol URL stays overridable on its own.
 
 from __future__ import annotations
 
-import configparser
-import difflib
 import ipaddress
 import math
 import os
@@ -110,6 +108,9 @@ class Config:
                                         validator=_int_between(1024, 2 ** 31))
     """Largest answer body read, counted after decompression."""
     verify_tls: Union[bool, str] = True
+    """``True`` (the system's CA store) or the path of a CA bundle; never off."""
+    proxy: Optional[str] = attrs.field(default=None, validator=_optional_text)
+    """An HTTP(S) proxy URL for every request; the environment's proxies are not used."""
     allow_insecure_http: bool = attrs.field(default=False, validator=_flag)
     session_lifetime: float = attrs.field(default=600.0, validator=_positive)
     """Seconds a sessionID lives after login (documented: 10 minutes)."""
@@ -177,6 +178,8 @@ class Config:
         known = [f.name for f in attrs.fields(cls)]
         for name in settings:
             if name not in known:
+                import difflib
+
                 close = difflib.get_close_matches(name, known, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise ConfigurationError(f"unknown setting {name!r}{hint}")
@@ -209,6 +212,8 @@ class Config:
     def from_ini(cls, path: Union[str, os.PathLike[str]], section: str = "avangate",
                  **overrides: Any) -> Config:
         """Read one section of an INI file, where legacy deployments keep credentials."""
+        import configparser
+
         parser = configparser.ConfigParser(interpolation=None)
         if not parser.read(path, encoding="utf-8"):
             raise ConfigurationError(f"cannot read configuration file {os.fspath(path)!r}")

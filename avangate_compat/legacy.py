@@ -182,7 +182,7 @@ class _Caller:
 
         self.config = config
         self.transport = Transport(config, config.backend)
-        self.codec = backends.create(config, self.transport.session)
+        self.codec = backends.create(config)
         self.sessions = sessions
         self._auth = _PassThrough(sessions)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib import resources
+from pathlib import Path
 from typing import Any, Optional
 
 import attrs
@@ -98,8 +98,8 @@ def parse(data: dict[str, Any]) -> ApiSpec:
 
 
 def raw() -> dict[str, Any]:
-    """The decoded ``spec.json`` shipped in the package."""
-    text = resources.files("avangate_compat").joinpath("spec.json").read_text(encoding="utf-8")
+    """The decoded ``spec.json`` shipped in the package (beside this module)."""
+    text = (Path(__file__).parent / "spec.json").read_text(encoding="utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 
 

@@ -10,8 +10,8 @@ moves the bytes.
   phases alike), and the body loop also checks the clock between reads.
 - **Size cap**: the body is streamed and counted after decompression, so neither a huge answer
   nor a gzip bomb is buffered whole; past ``max_answer_bytes`` the exchange is abandoned.
-- **Failures**: the urllib3 exception under requests' wrapper decides what happened (never
-  sent, timed out, dropped), which decides whether a retry is safe. No requests or urllib3
+- **Failures**: the urllib3 exception decides what happened (never sent, timed out,
+  dropped), which decides whether a retry is safe. No urllib3
   exception leaves this module.
 """
 
@@ -30,11 +30,10 @@ import time
 import zlib
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Optional, Protocol
+from urllib.parse import urlencode
 
 import attrs
-import requests
 import urllib3
-from requests.adapters import HTTPAdapter
 from urllib3 import connectionpool as u3pool
 from urllib3 import exceptions as u3exc
 
@@ -45,7 +44,7 @@ if TYPE_CHECKING:
     from .operations import Operation
 
 log = logging.getLogger("avangate_compat")
-USER_AGENT = "avangate-compat/0.1 (+python-requests)"
+USER_AGENT = "avangate-compat/0.1 (+urllib3)"
 _CHUNK = 64 * 1024
 
 
@@ -190,33 +189,29 @@ class _HTTPSPool(u3pool.HTTPSConnectionPool):
 _POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
-class _Adapter(HTTPAdapter):
-    """requests' adapter with connections the deadline watchdog can reach."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _POOLS
-
-    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(proxy, **kwargs)
-        manager.pool_classes_by_scheme = _POOLS
-        return manager
-
-
 # -- the exchange ----------------------------------------------------------------------------------
 
 
-def make_session(config: Config) -> requests.Session:
-    """A keep-alive session: one pool per client, sized for a few dozen threads."""
-    session = requests.Session()
-    adapter = _Adapter(pool_connections=4, pool_maxsize=32, max_retries=0)
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    session.verify = config.verify_tls
-    session.trust_env = False  # a proxy from the environment must not see credentials silently
-    session.headers["User-Agent"] = USER_AGENT
-    session.headers["Accept-Encoding"] = "gzip, deflate"  # what _read_body decodes in steps
-    return session
+def make_pool(config: Config) -> urllib3.PoolManager:
+    """One client's keep-alive connections (sized for a few dozen threads), on urllib3
+    directly: requests would prepare, merge settings and build cookies on every call, work
+    that is done once here. A proxy is the ``proxy`` setting; the environment's is not used,
+    so credentials never go to a proxy nobody configured for them."""
+    tls: dict[str, Any] = {"cert_reqs": "CERT_REQUIRED"}
+    if isinstance(config.verify_tls, str):
+        tls["ca_certs"] = config.verify_tls
+    manager: urllib3.PoolManager
+    if config.proxy:
+        manager = urllib3.ProxyManager(config.proxy, num_pools=4, maxsize=32, block=False,
+                                       retries=False, **tls)
+    else:
+        manager = urllib3.PoolManager(num_pools=4, maxsize=32, block=False, retries=False,
+                                      **tls)
+    manager.pool_classes_by_scheme = _POOLS
+    return manager
+
+
+_HEADERS = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"}
 
 
 class Auth(Protocol):
@@ -242,10 +237,10 @@ class Transport:
     def __init__(self, config: Config, backend: str) -> None:
         self.config = config
         self.backend = backend
-        self.session = make_session(config)
+        self.pool = make_pool(config)
 
     def close(self) -> None:
-        self.session.close()
+        self.pool.clear()
 
     def call(self, decoder: Decoder, auth: Auth, operation: Operation[Any],
              request: HttpRequest, deadline: float) -> Any:
@@ -282,29 +277,34 @@ class Transport:
         exchange = _Exchange(deadline)
         _WATCHDOG.watch(exchange)
         _CURRENT.exchange = exchange
-        response: Optional[requests.Response] = None
+        response: Optional[urllib3.BaseHTTPResponse] = None
+        url = request.url
+        if request.params:
+            url += ("&" if "?" in url else "?") + urlencode(request.params, doseq=True)
         try:
-            timeout = (min(config.connect_timeout, remaining),
-                       min(config.read_timeout, remaining))
-            response = self.session.request(
-                request.method, request.url, data=request.body, headers=request.headers,
-                params=request.params, timeout=timeout, allow_redirects=False, stream=True)
+            timeout = urllib3.Timeout(connect=min(config.connect_timeout, remaining),
+                                      read=min(config.read_timeout, remaining))
+            response = self.pool.urlopen(
+                request.method, url, body=request.body, headers={**_HEADERS, **request.headers},
+                timeout=timeout, retries=False, redirect=False, preload_content=False,
+                decode_content=False)
             body = _read_body(response, config, operation, backend, exchange)
-            response.raw.release_conn()  # read to the end: the connection goes back to the pool
-            answer = Answer(response.status_code, response.reason or "", response.headers, body)
+            response.release_conn()  # read to the end: the connection goes back to the pool
+            answer = Answer(response.status, response.reason or "", response.headers, body)
             response = None
             return answer
         except TransportError:
             raise
-        except (requests.RequestException, u3exc.HTTPError, OSError) as exc:
+        except (u3exc.HTTPError, OSError, ValueError) as exc:
             if exchange.expired:
                 raise _deadline_error(operation, backend, config) from exc
             raise _transport_error(operation, backend, exc) from exc
         finally:
             _CURRENT.exchange = None
             _WATCHDOG.finish(exchange)
-            if response is not None:
-                response.close()  # abandoned half-read: this connection must not be reused
+            if response is not None:  # abandoned half-read: this connection must not be reused
+                response.close()
+                response.release_conn()
 
 
 # Transport failures after which a call safe to repeat may be sent again (README, "Errors").
@@ -357,17 +357,17 @@ def excerpt(answer: Answer, secrets: list[str]) -> RawAnswer:
     return RawAnswer(answer.status, headers, _HASHES.sub("<hash>", text))
 
 
-def _read_body(response: requests.Response, config: Config, operation: str, backend: str,
-               exchange: _Exchange) -> bytes:
+def _read_body(response: urllib3.BaseHTTPResponse, config: Config, operation: str,
+               backend: str, exchange: _Exchange) -> bytes:
     """The whole body, decompressed here in bounded steps (urllib3 1.x would inflate a whole
     network read at once: 64 KiB of a gzip bomb is 64 MB), refused past the size cap."""
     limit = config.max_answer_bytes
-    raw: urllib3.HTTPResponse = response.raw
+    raw = response
     encoding = response.headers.get("Content-Encoding", "").strip().lower()
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and encoding in ("", "identity"):
         if int(declared) > limit:
-            raise _too_large(operation, backend, limit, response.status_code)
+            raise _too_large(operation, backend, limit, response.status)
         body = raw.read(decode_content=False)  # its announced length, within the cap
     else:  # chunked, until close, or compressed: counted as it decodes
         inflate = _Inflater(encoding, operation, backend)
@@ -380,7 +380,7 @@ def _read_body(response: requests.Response, config: Config, operation: str, back
             for chunk in inflate.feed(data) if data else inflate.finish():
                 size += len(chunk)
                 if size > limit:
-                    raise _too_large(operation, backend, limit, response.status_code)
+                    raise _too_large(operation, backend, limit, response.status)
                 chunks.append(chunk)
             if not data:
                 break
@@ -447,7 +447,7 @@ def _too_large(operation: str, backend: str, limit: int, status: int) -> Transpo
                           status, failure="too_large")
 
 
-# What happened, by the exception urllib3 raised (requests wraps it, sometimes twice).
+# What happened, by the exception urllib3 raised (sometimes wrapped in another).
 _FAILURES: list[tuple[type[BaseException], str, str]] = [
     (u3exc.NewConnectionError, "connect", "cannot connect"),  # refused, unresolvable host
     (u3exc.ConnectTimeoutError, "connect", "connection timed out"),
@@ -465,13 +465,7 @@ def _transport_error(operation: str, backend: str, exc: BaseException) -> Transp
         for cls, failure, text in _FAILURES:
             if isinstance(cause, cls):
                 return TransportError(operation, backend, text, failure=failure)
-    if isinstance(exc, requests.ConnectTimeout):
-        return TransportError(operation, backend, "connection timed out", failure="connect")
-    if isinstance(exc, requests.Timeout):
-        return TransportError(operation, backend, "timed out waiting for the answer",
-                              failure="timeout")
-    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                        requests.exceptions.InvalidSchema)):
+    if isinstance(exc, ValueError):  # an unusable URL (urllib3 says so in ValueErrors too)
         return TransportError(operation, backend, "malformed URL", failure="url")
     return TransportError(operation, backend, f"connection failed ({type(exc).__name__})",
                           failure="disconnected")

@@ -59,22 +59,31 @@ def make_client(url: str, backend: str, **settings: Any) -> Client:
                   secret_key=DEMO_SECRET_KEY, **settings)
 
 
-# -- the floors: minimal hand-written calls on the facade's own connection pool ------------------
+# -- the floors: minimal hand-written calls with bare requests and bare zeep ----------------------
 
 
 class Floor:
-    """The least code that performs the same call over the same protocol and pool."""
+    """The least code that performs the same call over the same protocol: a bare
+    ``requests.Session()`` with its default settings (JSON-RPC, REST), a plain zeep service
+    (SOAP) over the same parsed WSDL."""
 
     def __init__(self, client: Client) -> None:
+        import requests
+
         self.backend = client.backend
-        self.http = client._transport.session  # the same requests.Session, so the same pool
+        self.http = requests.Session()
         self.config = client.config
         self.session_id = ""
         if self.backend == "soap":
             import zeep
 
-            from avangate_compat.backends.soap import SHIPPED_WSDL, shipped_file, wsdl_document
-            transport = client._codec._client.transport  # type: ignore[attr-defined]
+            from avangate_compat.backends.soap import (
+                SHIPPED_WSDL,
+                _Transport,
+                shipped_file,
+                wsdl_document,
+            )
+            transport = _Transport(session=self.http)
             document = wsdl_document(shipped_file(SHIPPED_WSDL), transport)
             zeep_client = zeep.Client(document, transport=transport)
             binding = next(iter(document.bindings))

@@ -10,7 +10,6 @@ import zlib
 from typing import Any
 
 import pytest
-import requests
 from lxml import etree
 
 from avangate_compat import APIError, Client, Config, NotFoundError, TransportError
@@ -66,7 +65,7 @@ def test_rest_requests_follow_the_spec_routes() -> None:
 
 
 def test_soap_request_is_built_from_the_wsdl_and_answers_read_as_data() -> None:
-    codec = create(Config(merchant_code="M", secret_key="S", backend="soap"), requests.Session())
+    codec = create(Config(merchant_code="M", secret_key="S", backend="soap"))
     request = codec.encode(OPERATIONS["markLeads"], ["SID", [{"LeadCode": "L1", "Used": True}]])
     root = etree.fromstring(request.body)
     call = root.find("{http://schemas.xmlsoap.org/soap/envelope/}Body")[0]

@@ -16,6 +16,7 @@ from avangate_compat import AvangateError, Client, ValidationError
 from avangate_compat.errors import DroppedFieldWarning
 from avangate_compat.operations import OPERATIONS
 from avangate_compat.sandbox import Sandbox
+from avangate_compat.transport import HttpRequest
 
 from .conftest import BACKENDS
 
@@ -62,16 +63,15 @@ def _strict_json(body: bytes) -> None:
 
 def _record_bodies(client: Client) -> list[bytes]:
     bodies: list[bytes] = []
-    session = client._transport.session
-    original: Callable[..., Any] = session.request
+    transport = client._transport
+    original: Callable[..., Any] = transport.exchange
 
-    def request(method: str, url: str, **kwargs: Any) -> Any:
-        data = kwargs.get("data")
-        if data:
-            bodies.append(data)
-        return original(method, url, **kwargs)
+    def exchange(operation: str, request: HttpRequest, deadline: float) -> Any:
+        if request.body:
+            bodies.append(request.body)
+        return original(operation, request, deadline)
 
-    session.request = request  # type: ignore[assignment,method-assign]
+    transport.exchange = exchange  # type: ignore[method-assign]
     return bodies
 
 

@@ -9,13 +9,13 @@ it zeep and lxml) is imported only when a SOAP client is built.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Protocol
-
-import requests
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol
 
 from ..config import Config
-from ..operations import Operation
 from ..transport import Answer, HttpRequest
+
+if TYPE_CHECKING:
+    from ..operations import Operation
 
 
 class Codec(Protocol):
@@ -31,8 +31,8 @@ class Codec(Protocol):
         """A several-request mapping, where the protocol documents no single request."""
 
 
-def create(config: Config, session: requests.Session) -> Codec:
-    """The codec of the configured protocol (the SOAP one loads its WSDL through ``session``)."""
+def create(config: Config) -> Codec:
+    """The codec of the configured protocol (the SOAP one loads its WSDL, once per process)."""
     if config.backend == "jsonrpc":
         from .jsonrpc import JsonRpcCodec
         return JsonRpcCodec(config)
@@ -40,4 +40,4 @@ def create(config: Config, session: requests.Session) -> Codec:
         from .rest import RestCodec
         return RestCodec(config)
     from .soap import SoapCodec  # zeep and lxml load here, never for the others
-    return SoapCodec(config, session)
+    return SoapCodec(config)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..config import Config
 from ..errors import AvangateError, TransportError, api_error
-from ..operations import Operation
 from ..transport import Answer, HttpRequest, http_failure, retry_after
 from ._json import dumps, loads
+
+if TYPE_CHECKING:
+    from ..operations import Operation
 
 _HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 

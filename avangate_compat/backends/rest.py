@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 from urllib.parse import quote
 
 from ..config import Config
 from ..errors import TransportError, api_error
-from ..operations import Operation
 from ..transport import Answer, HttpRequest, http_failure, retry_after
 from ._json import dumps, loads
+
+if TYPE_CHECKING:
+    from ..operations import Operation
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z]+)(?:\.([A-Za-z]+))?\}")
 _HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}

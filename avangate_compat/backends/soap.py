@@ -79,7 +79,14 @@ class SoapCodec:
 
     name = "soap"
 
-    def __init__(self, config: Config, session: requests.Session) -> None:
+    def __init__(self, config: Config) -> None:
+        # zeep loads the WSDL (and anything it imports) through requests, with the client's
+        # TLS and proxy settings and nothing from the environment.
+        session = requests.Session()
+        session.trust_env = False
+        session.verify = config.verify_tls
+        if config.proxy:
+            session.proxies = {"http": config.proxy, "https": config.proxy}
         transport = _Transport(session=session, timeout=config.read_timeout,
                                operation_timeout=config.read_timeout)
         location = config.wsdl or shipped_file(SHIPPED_WSDL)
