@@ -16,9 +16,10 @@ import functools
 import importlib
 import logging
 import os
+import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Optional, TypeVar, Union, overload
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar, Union, overload
 
 import attrs
 
@@ -28,6 +29,7 @@ from .backends.rest import RestCodec
 from .config import Config
 from .errors import (
     APIError,
+    AvangateError,
     ConversionError,
     TransportError,
     ValidationError,
@@ -37,6 +39,8 @@ from .session import SessionAuth
 from .transport import Transport
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from . import convert, models
     from . import operations as ops
     from . import validate as v
@@ -134,8 +138,11 @@ class Client(metaclass=_ClientType):
         Limit."""
         return self.call(ops.SEARCH_LEADS, filters)
 
-    def iter_leads(self, **filters: Any) -> Iterator[models.Lead]:
-        """Every lead matching ``filters``, fetching pages lazily as the loop needs them.
+    def iter_leads(self, *, prefetch: bool = False, **filters: Any) -> Iterator[models.Lead]:
+        """Every lead matching ``filters``, fetching pages lazily as the loop needs them; only
+        the current page is held, so memory stays flat however many leads there are. With
+        ``prefetch=True`` the next page is fetched (in one background thread) while the loop
+        works on the current one.
 
         A server that ignores ``Page`` would repeat one page forever: a page equal to the one
         before, a page other than the one asked for, or more pages than ``Count`` allows
@@ -143,25 +150,90 @@ class Client(metaclass=_ClientType):
         page = filters.pop("Page", 1)
         previous: Optional[list[Optional[str]]] = None
         last_page: Optional[int] = None
-        while True:
-            result = self.searchLeads(**filters, Page=page)
-            pagination = result.Pagination
-            codes = [lead.LeadCode for lead in result.Items]
-            if (pagination is not None and pagination.Page not in (None, page)) \
-                    or (codes and codes == previous) \
-                    or (last_page is not None and page > last_page):
-                raise TransportError("searchLeads", self.backend,
-                                     f"the server does not page: page {page} was not "
-                                     "answered as asked (repeated or beyond Count)")
-            yield from result.Items
-            count = pagination.Count if pagination else None
-            limit = (pagination.Limit if pagination else None) or len(result.Items)
-            if not result.Items or count is None or page * limit >= count:
-                return
-            if last_page is None:
-                last_page = -(-count // limit)  # fixed at the first page: no endless walk
-            previous = codes
-            page += 1
+        ahead: Optional[Future[models.LeadSearchResult]] = None
+        pool = None
+        if prefetch:
+            from concurrent.futures import ThreadPoolExecutor
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="avangate-prefetch")
+        try:
+            while True:
+                result = ahead.result() if ahead is not None \
+                    else self.searchLeads(**filters, Page=page)
+                ahead = None
+                done = self._page_checked(result, page, previous, last_page)
+                count = result.Pagination.Count if result.Pagination else None
+                limit = (result.Pagination.Limit if result.Pagination else None) \
+                    or len(result.Items)
+                if last_page is None and count is not None and limit:
+                    last_page = -(-count // limit)  # fixed at the first page: no endless walk
+                if pool is not None and not done:
+                    ahead = pool.submit(self.searchLeads, **filters, Page=page + 1)
+                yield from result.Items
+                if done:
+                    return
+                previous = [lead.LeadCode for lead in result.Items]
+                page += 1
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=False)
+
+    def map(self, operation: Union[str, Operation[T]], calls: Iterable[Any], *,
+            max_workers: int = 8, rate_limit: Optional[float] = None,
+            progress: Optional[Callable[[int, int], None]] = None) -> list[Outcome[T]]:
+        """Run ``operation`` once per item of ``calls`` (a tuple of arguments, or one
+        argument), ``max_workers`` at a time over this client's session and pool; results in
+        input order, each an :class:`Outcome` holding its value or the
+        :class:`~avangate_compat.AvangateError` it raised (one failure does not stop the run).
+
+        ``rate_limit`` caps the calls started per second (never more in any one-second
+        window); ``progress(done, total)`` is called as each call ends."""
+        if isinstance(max_workers, bool) or not isinstance(max_workers, int) \
+                or not 1 <= max_workers <= 256:
+            raise ValidationError("map", "max_workers must be an integer from 1 to 256")
+        if rate_limit is not None and (isinstance(rate_limit, bool)
+                                       or not isinstance(rate_limit, (int, float))
+                                       or not 0 < rate_limit <= 100_000):
+            raise ValidationError("map", "rate_limit must be a number of calls per second")
+        items = [item if isinstance(item, tuple) else (item,) for item in calls]
+        outcomes: list[Optional[Outcome[T]]] = [None] * len(items)
+        pacer = _Pacer(rate_limit) if rate_limit else None
+        lock = threading.Lock()
+        done = [0]
+
+        def run(index: int) -> None:
+            if pacer is not None:
+                pacer.wait()
+            try:
+                outcomes[index] = Outcome(items[index], self.call(operation, *items[index]))
+            except AvangateError as exc:
+                outcomes[index] = Outcome(items[index], error=exc)
+            if progress is not None:
+                with lock:
+                    done[0] += 1
+                    progress(done[0], len(items))
+
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=max_workers,
+                                thread_name_prefix="avangate-map") as pool:
+            for future in [pool.submit(run, i) for i in range(len(items))]:
+                future.result()  # a bug (not an API error) surfaces here
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    def _page_checked(self, result: models.LeadSearchResult, page: int,
+                      previous: Optional[list[Optional[str]]], last_page: Optional[int]) -> bool:
+        """Whether ``result`` (page ``page``) is the last page; TransportError if the server
+        does not page as asked."""
+        pagination = result.Pagination
+        codes = [lead.LeadCode for lead in result.Items]
+        if (pagination is not None and pagination.Page not in (None, page)) \
+                or (codes and codes == previous) \
+                or (last_page is not None and page > last_page):
+            raise TransportError("searchLeads", self.backend,
+                                 f"the server does not page: page {page} was not "
+                                 "answered as asked (repeated or beyond Count)")
+        count = pagination.Count if pagination else None
+        limit = (pagination.Limit if pagination else None) or len(result.Items)
+        return not result.Items or count is None or page * limit >= count
 
     def addLead(self, lead: Union[models.Lead, Mapping[str, Any]]) -> models.LeadResponse:
         """Create a lead; the answer holds its new ``LeadCode`` and ``CreatedAt``."""
@@ -206,9 +278,16 @@ class Client(metaclass=_ClientType):
         product = self.getProductByCode(ProductCode)
         return self.updateProduct(attrs.evolve(product, **changes))
 
-    def setProductStatus(self, ProductCode: str, Status: bool) -> bool:
-        """Enable (``True``) or disable (``False``) a product: ``True``."""
-        return self.call(ops.SET_PRODUCT_STATUS, ProductCode, Status)
+    def setProductStatus(self, ProductCode: str, Status: bool,
+                         ReviewProductUrl: Optional[str] = None,
+                         ReviewAdditionalDetails: Optional[str] = None) -> bool:
+        """Enable (``True``) or disable (``False``) a product: ``True``. Enabling a product that
+        needs review takes ``ReviewProductUrl`` and ``ReviewAdditionalDetails``."""
+        review = [v for v in (ReviewProductUrl, ReviewAdditionalDetails) if v is not None]
+        if ReviewAdditionalDetails is not None and ReviewProductUrl is None:
+            raise ValidationError("setProductStatus", "ReviewAdditionalDetails goes with a "
+                                                      "ReviewProductUrl")
+        return self.call(ops.SET_PRODUCT_STATUS, ProductCode, Status, *review)
 
     # -- machinery ---------------------------------------------------------------------------
 
@@ -315,6 +394,37 @@ def _describe_errors(errors: Any) -> tuple[Optional[str], str]:
     texts = [f"{e.get('Code')}: {e.get('Description')}" if isinstance(e, Mapping)
              else str(e) for e in items]
     return code, "; ".join(texts)[:2000]
+
+
+@attrs.frozen
+class Outcome(Generic[T]):
+    """One call of :meth:`Client.map`: its arguments, and its value or its error."""
+
+    args: tuple[Any, ...]
+    value: Optional[T] = None
+    error: Optional[AvangateError] = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class _Pacer:
+    """Start times ``1/rate`` apart: never more than ``rate`` starts in any one-second window
+    (a window open at one end), and no burst after an idle spell."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1.0 / rate
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self._interval
+        if start > now:
+            time.sleep(start - now)
 
 
 def _fields_of(config: Config) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import attrs
 
@@ -31,16 +31,24 @@ class ParamSpec:
     enum: Optional[str] = None
 
 
+def _fields(value: Union[str, list[str], tuple[str, ...], None]) -> Union[str, tuple[str, ...],
+                                                                       None]:
+    return tuple(value) if isinstance(value, list) else value
+
+
 @attrs.frozen
 class RestSpec:
-    """``path`` holds ``{Param}`` or ``{Param.Field}`` placeholders; ``body`` and ``query`` name
-    the parameter sent as JSON body or query string; ``unwrap`` the key the answer nests the
-    result under; ``inferred`` replaces all of them where no REST form is documented."""
+    """``path`` holds ``{Param}`` or ``{Param.Field}`` placeholders; ``body`` names the
+    parameter sent as JSON body, or maps body keys to parameters (a body built from several);
+    ``query`` names the parameter sent as query string (a mapping), or lists the parameters
+    sent as query fields; parameters left out are not sent. ``unwrap`` is the key the answer
+    nests the result under; ``inferred`` replaces all of them where REST needs several
+    requests (a function of ``backends.rest.INFERRED``)."""
 
     method: Optional[str] = None
     path: Optional[str] = None
-    body: Optional[str] = None
-    query: Optional[str] = None
+    body: Union[str, dict[str, str], None] = None
+    query: Union[str, tuple[str, ...], None] = attrs.field(default=None, converter=_fields)
     unwrap: Optional[str] = None
     inferred: Optional[str] = None
 

@@ -163,8 +163,9 @@ def catalog_writes(client: Client, server: Optional[Sandbox]) -> Any:
     }
 
 
-def catalog_session_only(client: Client, server: Optional[Sandbox]) -> Any:
-    """Operations REST cannot send yet (tests/rest_pending.py)."""
+def catalog_renewals(client: Client, server: Optional[Sandbox]) -> Any:
+    """Pricing configurations by name, renewals and the review details of setProductStatus
+    (REST: query fields and bodies built from several parameters)."""
     return {
         "by name": outcome(lambda: client.getPricingConfigurationByName(
             "TeamPlan2024", "Volume", "DYNAMIC", "GROSS")),
@@ -185,9 +186,9 @@ def catalog_session_only(client: Client, server: Optional[Sandbox]) -> Any:
 SCENARIOS: dict[str, Scenario] = {f.__name__: f for f in [
     get_lead, get_lead_not_found, reads_in_order, update_product, update_product_refused,
     set_product_status, search_leads, add_lead, update_lead, mark_leads,
-    session_expired_midrun, catalog_reads, catalog_writes, catalog_session_only,
+    session_expired_midrun, catalog_reads, catalog_writes, catalog_renewals,
 ]}
-SESSION_ONLY = {"session_expired_midrun", "catalog_session_only"}
+SESSION_ONLY = {"session_expired_midrun"}
 
 
 def cases() -> list[tuple[str, str]]:

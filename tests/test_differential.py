@@ -12,8 +12,7 @@ import pytest
 from avangate_compat import APIError, Client, models
 from avangate_compat.sandbox import Sandbox
 
-from .conftest import BACKENDS, SESSION_BACKENDS
-from .rest_pending import REST_PENDING
+from .conftest import BACKENDS
 
 NEW_LEAD = models.Lead(
     Currency="USD", Language="EN", ExternalReference="DIFF-1",
@@ -184,8 +183,9 @@ def scenario_catalog_writes(client: Client) -> dict[str, Any]:
     }
 
 
-def scenario_catalog_session_only(client: Client) -> dict[str, Any]:
-    """The operations REST cannot send yet (tests/rest_pending.py): SOAP and JSON-RPC."""
+def scenario_catalog_renewals(client: Client) -> dict[str, Any]:
+    """Pricing configurations by name, renewals, review details (REST: query fields and
+    bodies built from several parameters)."""
     client.addProduct(NEW_PRODUCT)
     return {
         "by name": client.getPricingConfigurationByName("TeamPlan2024", "Europe", "FLAT"),
@@ -210,8 +210,7 @@ def scenario_catalog_session_only(client: Client) -> dict[str, Any]:
 
 
 SCENARIOS = [scenario_reads, scenario_product_writes, scenario_leads, scenario_catalog_reads,
-             scenario_catalog_writes]
-SESSION_SCENARIOS = [scenario_catalog_session_only]
+             scenario_catalog_writes, scenario_catalog_renewals]
 
 
 def test_the_scenarios_call_every_operation_of_the_spec_on_every_backend(
@@ -219,8 +218,7 @@ def test_the_scenarios_call_every_operation_of_the_spec_on_every_backend(
     """A new operation in the spec fails here until a scenario above compares it."""
     from avangate_compat.operations import OPERATIONS
     for backend in BACKENDS:
-        wanted = {name for name, op in OPERATIONS.items() if op.needs_session
-                  and not (backend == "rest" and name in REST_PENDING)}
+        wanted = {name for name, op in OPERATIONS.items() if op.needs_session}
         sandbox.service.reset()
         client = make_client(backend)
         called: set[str] = set()
@@ -231,19 +229,17 @@ def test_the_scenarios_call_every_operation_of_the_spec_on_every_backend(
             return _real(operation, *args)
 
         client.call = spy  # type: ignore[method-assign]
-        for scenario in SCENARIOS + (SESSION_SCENARIOS if backend != "rest" else []):
+        for scenario in SCENARIOS:
             sandbox.service.reset()
             scenario(client)
         assert wanted <= called, f"{backend}: no differential case for {wanted - called}"
 
 
-@pytest.mark.parametrize(("scenario", "backends"),
-                         [(s, BACKENDS) for s in SCENARIOS] +
-                         [(s, SESSION_BACKENDS) for s in SESSION_SCENARIOS],
-                         ids=lambda v: v.__name__ if callable(v) else "-".join(v))
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda f: f.__name__)
 def test_every_backend_returns_equal_objects(
         sandbox: Sandbox, make_client: Callable[..., Client],
-        scenario: Callable[[Client], dict[str, Any]], backends: tuple[str, ...]) -> None:
+        scenario: Callable[[Client], dict[str, Any]]) -> None:
+    backends = BACKENDS
     results = {}
     for backend in backends:
         sandbox.service.reset()  # the same state for each backend

@@ -23,8 +23,6 @@ from avangate_compat.sandbox import schema as sandbox_schema
 from avangate_compat.sandbox.app import rest_routes
 from avangate_compat.spec import parse, raw
 
-from .rest_pending import REST_PENDING
-
 ROOT = Path(__file__).resolve().parents[1]
 SCALAR_TYPES: dict[str, Any] = {"string": str, "int": int, "boolean": bool, "decimal": Decimal,
                                 "any": Any}
@@ -117,8 +115,7 @@ def table_drift(data: dict[str, Any]) -> list[str]:
             problems.append(f"{name}: result {table.result} != {op.result}")
         if op.session and op.rest is None:
             problems.append(f"{name}: no REST mapping (a route, or an inferred one)")
-        if op.rest is not None and (op.rest.inferred is not None) != (name in rest.INFERRED) \
-                and name not in REST_PENDING:
+        if op.rest is not None and (op.rest.inferred is not None) != (name in rest.INFERRED):
             problems.append(f"{name}: rest.inferred in the spec and backends.rest.INFERRED "
                             "disagree")
     return problems
@@ -211,14 +208,3 @@ def test_the_spec_file_is_valid_json_shipped_in_the_package() -> None:
     text = (ROOT / "avangate_compat" / "spec.json").read_text(encoding="utf-8")
     assert json.loads(text) == raw()
 
-
-def test_rest_pending_operations_are_exactly_the_inferred_ones_without_code() -> None:
-    """An operation pending on REST (tests/rest_pending.py) has an inferred REST mark, no route
-    and no code in backends.rest.INFERRED; once the backend sends it, this fails: remove it
-    from REST_PENDING."""
-    data = raw()
-    for name in REST_PENDING:
-        entry = data["operations"][name]["rest"]
-        assert "inferred" in entry and "path" not in entry, name
-        assert name not in rest.INFERRED, f"{name} has REST code now: not pending any more"
-        assert f"operations.{name}.rest" in data["inferred"], name

@@ -45,9 +45,18 @@ class RestCodec:
         if route is None or route.method is None or route.path is None:
             raise TransportError(operation.name, self.name, "no REST route for this operation")
         named = {p.name: a for p, a in zip(operation.params, args)}
-        path = _PLACEHOLDER.sub(lambda m: _path_value(named, m.group(1), m.group(2)), route.path)
-        body = named[route.body] if route.body is not None else None
-        params = named[route.query] if route.query is not None else None
+        path = _PLACEHOLDER.sub(lambda m: _path_value(operation.name, named, m.group(1),
+                                                      m.group(2)), route.path)
+        if isinstance(route.body, dict):  # a body built from several parameters
+            body: Any = {key: named[param] for key, param in route.body.items()
+                         if named.get(param) is not None}
+        else:
+            body = named.get(route.body) if route.body is not None else None
+        if isinstance(route.query, tuple):  # query fields from several parameters
+            params: Any = {name: named[name] for name in route.query
+                           if named.get(name) is not None}
+        else:
+            params = named.get(route.query) if route.query is not None else None
         return self.request(route.method, path, body, params)
 
     def decode(self, operation: Operation[Any], request: HttpRequest, answer: Answer) -> Any:
@@ -87,8 +96,13 @@ def read_answer(operation: str, method: str, answer: Answer) -> Any:
                                             "nothing", answer.status)
 
 
-def _path_value(named: Mapping[str, Any], name: str, field: Optional[str]) -> str:
-    value = named[name][field] if field else named[name]
+def _path_value(operation: str, named: Mapping[str, Any], name: str,
+                field: Optional[str]) -> str:
+    value = named.get(name)
+    if field is not None and isinstance(value, Mapping):
+        value = value.get(field)
+    if value is None:
+        raise TransportError(operation, "rest", f"no value for the path's {{{name}}}")
     return path_segment(str(value))
 
 
@@ -107,12 +121,17 @@ def _set_product_status_inferred(codec: RestCodec, args: list[Any], exchange: Ex
     documented read, change, write flow of updateProduct. Replace this function if 2Checkout
     documents a dedicated endpoint.
     """
-    code, status = args[:2]
+    code, status, *review = args
     path = f"/products/{path_segment(code)}/"
     product = exchange(codec.request("GET", path))
     if not isinstance(product, Mapping):
         raise TransportError("setProductStatus", codec.name, "product answer is not an object")
-    return exchange(codec.request("PUT", path, {**product, "Enabled": status}))
+    changed = {**product, "Enabled": status}
+    # a product that needs review is enabled with its review details, as the call documents
+    for name, value in zip(("ReviewProductUrl", "ReviewAdditionalDetails"), review):
+        if value is not None:
+            changed[name] = value
+    return exchange(codec.request("PUT", path, changed))
 
 
 # Operations whose REST form is inferred, not documented (``rest.inferred`` in the spec; a test

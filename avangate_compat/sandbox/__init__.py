@@ -173,6 +173,10 @@ class Sandbox:
             body["seconds"] = seconds
         return self.control("POST", "faults", body)
 
+    def generate_leads(self, count: int) -> Any:
+        """Add ``count`` generated leads (``GEN0000000``...), for big listings."""
+        return self.control("POST", "seed/generated", {"leads": count})
+
     def clear_faults(self) -> Any:
         return self.control("DELETE", "faults")
 

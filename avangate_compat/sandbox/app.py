@@ -420,6 +420,12 @@ class SandboxApp:
         in the operation's parameter order; the service runs it as for the other protocols."""
         route = load().rest[operation]
         params = load().operations[operation][0][1:]  # after the sessionID
+        fields: Mapping[str, Any] = {}
+        if isinstance(route.body, Mapping):  # a body of several parameters: {key: param}
+            body = _rest_body(request)
+            if not isinstance(body, Mapping):
+                raise Fault("INVALID_PARAMETERS", "the body must be an object", 400)
+            fields = {param: body.get(key) for key, param in route.body.items()}
         args: dict[str, Any] = {}
         for name, type_name in params:
             if name == route.body:
@@ -428,6 +434,10 @@ class SandboxApp:
                 args[name] = _rest_query(request, type_name)
             elif name in values:
                 args[name] = _typed_string(values[name], name)
+            elif name in fields:
+                args[name] = fields[name]
+            elif isinstance(route.query, list) and name in route.query:
+                args[name] = request.args.get(name)
             else:
                 args[name] = None
         for key, url_value in values.items():  # {Product.ProductCode}: in the URL and body
@@ -474,6 +484,10 @@ class SandboxApp:
                     raise Fault("INVALID_PARAMETERS", "expected {leads: [...], products: [...]}")
                 return _json_response(service.seed(body.get("leads", []),
                                                    body.get("products", [])))
+            if action == ("POST", "/_sandbox/seed/generated"):
+                body = _json_body(request)
+                count = body.get("leads") if isinstance(body, Mapping) else None
+                return _json_response(service.generate_leads(count))
             if action == ("POST", "/_sandbox/clock/advance"):
                 body = _json_body(request)
                 seconds = _setting(body.get("seconds") if isinstance(body, Mapping) else None,

@@ -43,8 +43,11 @@ class RestRoute:
     method: str
     path: str
     """The path below the REST root, ``{Param}`` / ``{Param.Field}`` placeholders kept."""
-    body: Optional[str] = None
-    query: Optional[str] = None
+    body: Any = None
+    """the parameter sent as JSON body, or {body key: parameter} for a body of several"""
+    query: Any = None
+    """the parameter sent as query string (an object), or a list of parameters sent as
+    query fields"""
     unwrap: Optional[str] = None
 
 

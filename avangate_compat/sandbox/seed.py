@@ -251,9 +251,21 @@ _PRODUCTS = [("04C26C50F8", "softy", "20"), ("NewProdCodeAPI12345", "Subscriptio
 
 def leads() -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """(lead, metadata) pairs: the seed example first, then 41 generated ones."""
-    out = [(copy.deepcopy(SEED_LEAD),
-            {"Type": "New", "CreatedAt": "2019-11-05 16:48:28", "UpdatedAt": None})]
-    for n in range(41):
+    return [(copy.deepcopy(SEED_LEAD),
+             {"Type": "New", "CreatedAt": "2019-11-05 16:48:28", "UpdatedAt": None}),
+            *generated(range(41))]
+
+
+def bulk(start: int, count: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """``count`` more generated leads for big listings, coded ``GEN0000000``... from ``start``
+    (the 41 seeded ones are numbered apart and keep their codes)."""
+    return [({**lead, "LeadCode": f"GEN{start + n:07d}"}, meta)
+            for n, (lead, meta) in enumerate(generated(range(start, start + count)))]
+
+
+def generated(numbers: range) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    out = []
+    for n in numbers:
         country, language = _COUNTRIES[n % len(_COUNTRIES)]
         product_code, product_name, amount = _PRODUCTS[n % len(_PRODUCTS)]
         code = f"{0xA11E000 + n * 7919:X}"[:10].rjust(10, "0")
