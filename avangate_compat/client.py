@@ -18,7 +18,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar, Union, overload
 
 import attrs
@@ -138,7 +138,8 @@ class Client(metaclass=_ClientType):
         Limit."""
         return self.call(ops.SEARCH_LEADS, filters)
 
-    def iter_leads(self, *, prefetch: bool = False, **filters: Any) -> Iterator[models.Lead]:
+    def iter_leads(self, *, prefetch: bool = False,
+                   **filters: Any) -> Generator[models.Lead, None, None]:
         """Every lead matching ``filters``, fetching pages lazily as the loop needs them; only
         the current page is held, so memory stays flat however many leads there are. With
         ``prefetch=True`` the next page is fetched (in one background thread) while the loop
@@ -177,9 +178,19 @@ class Client(metaclass=_ClientType):
             if pool is not None:
                 pool.shutdown(wait=False)
 
-    def map(self, operation: Union[str, Operation[T]], calls: Iterable[Any], *,
+    @overload
+    def map(self, operation: Operation[T], calls: Iterable[Any], *, max_workers: int = 8,
+            rate_limit: Optional[float] = None,
+            progress: Optional[Callable[[int, int], None]] = None) -> list[Outcome[T]]: ...
+
+    @overload
+    def map(self, operation: str, calls: Iterable[Any], *, max_workers: int = 8,
+            rate_limit: Optional[float] = None,
+            progress: Optional[Callable[[int, int], None]] = None) -> list[Outcome[Any]]: ...
+
+    def map(self, operation: Union[str, Operation[Any]], calls: Iterable[Any], *,
             max_workers: int = 8, rate_limit: Optional[float] = None,
-            progress: Optional[Callable[[int, int], None]] = None) -> list[Outcome[T]]:
+            progress: Optional[Callable[[int, int], None]] = None) -> list[Outcome[Any]]:
         """Run ``operation`` once per item of ``calls`` (a tuple of arguments, or one
         argument), ``max_workers`` at a time over this client's session and pool; results in
         input order, each an :class:`Outcome` holding its value or the
@@ -195,7 +206,7 @@ class Client(metaclass=_ClientType):
                                        or not 0 < rate_limit <= 100_000):
             raise ValidationError("map", "rate_limit must be a number of calls per second")
         items = [item if isinstance(item, tuple) else (item,) for item in calls]
-        outcomes: list[Optional[Outcome[T]]] = [None] * len(items)
+        outcomes: list[Optional[Outcome[Any]]] = [None] * len(items)
         pacer = _Pacer(rate_limit) if rate_limit else None
         lock = threading.Lock()
         done = [0]
