@@ -2,6 +2,8 @@
 SOAP, JSON-RPC and REST, returning the same typed attrs objects whichever protocol answered.
 """
 
+import logging
+
 from .client import Client
 from .config import Config
 from .errors import (
@@ -22,6 +24,9 @@ from .errors import (
 )
 
 __version__ = "0.1.0"
+# A library logs, it does not print: without the application's own logging set up, retries
+# and the wire log stay silent instead of falling through to stderr.
+logging.getLogger("avangate_compat").addHandler(logging.NullHandler())
 _MODELS = ("Lead", "PricingConfiguration", "Product")
 
 

@@ -19,6 +19,9 @@ from .errors import ConfigurationError
 from .spec import load
 
 BACKENDS = ("soap", "jsonrpc", "rest")
+# AVANGATE_* variables that are not client settings: the wire-log switch, the pytest plugin's
+# record mode, and the test suite's demand for PHP.
+NOT_SETTINGS = frozenset({"LOG", "RECORD_MODE", "REQUIRE_PHP"})
 HASH_ALGORITHMS = ("sha256", "sha3-256", "md5")
 DEFAULT_BASE_URL = "https://api.2checkout.com"
 
@@ -107,6 +110,9 @@ class Config:
     max_answer_bytes: int = attrs.field(default=16 * 1024 * 1024,
                                         validator=_int_between(1024, 2 ** 31))
     """Largest answer body read, counted after decompression."""
+    log_wire: bool = attrs.field(default=False, validator=_flag)
+    """Log every request and answer body (secrets replaced) on ``avangate_compat.wire``; also
+    switched on by the environment variable ``AVANGATE_LOG=wire``."""
     verify_tls: Union[bool, str] = True
     """``True`` (the system's CA store) or the path of a CA bundle; never off."""
     proxy: Optional[str] = attrs.field(default=None, validator=_optional_text)
@@ -205,7 +211,8 @@ class Config:
                  **overrides: Any) -> Config:
         """Read ``AVANGATE_BACKEND``, ``AVANGATE_MERCHANT_CODE``, ``AVANGATE_SECRET_KEY``, ..."""
         env = os.environ if environ is None else environ
-        values = {k[len(prefix):]: v for k, v in env.items() if k.startswith(prefix)}
+        values = {k[len(prefix):]: v for k, v in env.items()
+                  if k.startswith(prefix) and k[len(prefix):] not in NOT_SETTINGS}
         return cls.from_mapping(values, **overrides)
 
     @classmethod

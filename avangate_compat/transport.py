@@ -22,6 +22,7 @@ import heapq
 import itertools
 import logging
 import math
+import os
 import random
 import re
 import socket
@@ -238,6 +239,7 @@ class Transport:
         self.config = config
         self.backend = backend
         self.pool = make_pool(config)
+        self.wire = config.log_wire or "wire" in os.environ.get("AVANGATE_LOG", "").split(",")
 
     def close(self) -> None:
         self.pool.clear()
@@ -249,7 +251,12 @@ class Transport:
         attempt = 0
         while True:
             try:
-                answer = self.exchange(operation.name, auth.sign(request), deadline)
+                signed = auth.sign(request)
+                if self.wire:
+                    _log_request(operation.name, signed, auth.secrets())
+                answer = self.exchange(operation.name, signed, deadline)
+                if self.wire:
+                    _log_answer(operation.name, answer, auth.secrets())
                 try:
                     return decoder.decode(operation, request, answer)
                 except (APIError, TransportError) as exc:
@@ -342,19 +349,51 @@ def retry_delay(config: Config, idempotent: bool, exc: AvangateError, attempt: i
 
 
 _EXCERPT = 2000
+WIRE_LIMIT = 4096
+"""Bytes of each body the wire log shows; the rest is cut, with the length said."""
 _HASHES = re.compile(r"\b[0-9a-fA-F]{32,128}\b")
+_WIRE = logging.getLogger("avangate_compat.wire")
+_SECRET_HEADERS = frozenset({"x-avangate-authentication", "authorization", "cookie",
+                             "set-cookie", "proxy-authorization"})
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    """``text`` with every secret replaced, and anything shaped like a hash or session id."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<secret>")
+    return _HASHES.sub("<hash>", text)
 
 
 def excerpt(answer: Answer, secrets: list[str]) -> RawAnswer:
     """What an error keeps of the answer for debugging: status, headers, the body's start,
     with every secret the client holds (and anything shaped like a hash) replaced."""
     text = answer.body[:_EXCERPT].decode("utf-8", "replace")
-    headers = {k: v for k, v in answer.headers.items() if k.lower() != "set-cookie"}
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<secret>")
-            headers = {k: v.replace(secret, "<secret>") for k, v in headers.items()}
-    return RawAnswer(answer.status, headers, _HASHES.sub("<hash>", text))
+    headers = {k: scrub(v, secrets) for k, v in answer.headers.items()
+               if k.lower() not in _SECRET_HEADERS}
+    return RawAnswer(answer.status, headers, scrub(text, secrets))
+
+
+def _wire_body(operation: str, body: Optional[bytes], secrets: list[str]) -> str:
+    if not body:
+        return "(no body)"
+    if operation == "login":  # the hash goes out, a session id comes back: neither is shown
+        return f"({len(body)} bytes of login, not shown)"
+    shown = scrub(body[:WIRE_LIMIT].decode("utf-8", "replace"), secrets)
+    return shown if len(body) <= WIRE_LIMIT else f"{shown}... ({len(body)} bytes in all)"
+
+
+def _log_request(operation: str, request: HttpRequest, secrets: list[str]) -> None:
+    headers = {k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v)
+               for k, v in request.headers.items()}
+    _WIRE.debug("%s -> %s %s %s\n%s", operation, request.method,
+                scrub(request.url, secrets), headers,
+                _wire_body(operation, request.body, secrets))
+
+
+def _log_answer(operation: str, answer: Answer, secrets: list[str]) -> None:
+    _WIRE.debug("%s <- HTTP %s %s\n%s", operation, answer.status, answer.content_type,
+                _wire_body(operation, answer.body, secrets))
 
 
 def _read_body(response: urllib3.BaseHTTPResponse, config: Config, operation: str,

@@ -98,3 +98,13 @@ def test_config_is_frozen() -> None:
     config = Config(merchant_code="M", secret_key="S")
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         config.secret_key = "other"  # type: ignore[misc]
+
+
+def test_from_env_ignores_the_variables_that_are_not_settings() -> None:
+    environ = {"AVANGATE_MERCHANT_CODE": "M", "AVANGATE_SECRET_KEY": "S",
+               "AVANGATE_LOG": "wire", "AVANGATE_RECORD_MODE": "once",
+               "AVANGATE_REQUIRE_PHP": "1", "AVANGATE_LOG_WIRE": "yes"}
+    config = Config.from_env(environ)
+    assert (config.merchant_code, config.log_wire) == ("M", True)
+    with pytest.raises(ConfigurationError, match="unknown setting 'colour'"):
+        Config.from_env({**environ, "AVANGATE_COLOUR": "red"})
