@@ -13,72 +13,84 @@ from typing import Any, Optional
 
 import attrs
 
+
+@attrs.define(kw_only=True)
+class ApiObject:
+    """What every model shares: the fields a newer server sends beyond the declared ones, kept
+    in ``extra_fields`` (and sent back on write), and read-only item access by field name
+    (``lead["Items"][0]["Code"]``), so dict-style legacy reads keep working."""
+
+    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
+
+    def __getitem__(self, name: str) -> Any:
+        if not isinstance(name, str):
+            raise TypeError(f"field names are strings, not {type(name).__name__}")
+        if name != "extra_fields" and name in attrs.fields_dict(type(self)):
+            return getattr(self, name)
+        try:
+            return self.extra_fields[name]
+        except KeyError:
+            raise KeyError(name) from None
+
+
 # ---------------------------------------------------------------------------------- leads
 
 
 @attrs.define(kw_only=True)
-class PriceOptionsOption:
+class PriceOptionsOption(ApiObject):
     Name: Optional[str] = None
     Value: Optional[str] = None
     Surcharge: Optional[Decimal] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class LeadPriceOptions:
+class LeadPriceOptions(ApiObject):
     Name: Optional[str] = None
     Options: list[PriceOptionsOption] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class RecurringOptions:
+class RecurringOptions(ApiObject):
     CycleLength: Optional[int] = None
     CycleUnit: Optional[str] = None
     CycleAmount: Optional[int] = None
     ContractLength: Optional[int] = None
     ContractUnit: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class RenewalInformation:
+class RenewalInformation(ApiObject):
     SubscriptionReference: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class MarketingCampaigns:
+class MarketingCampaigns(ApiObject):
     Type: Optional[int] = None
     ParentCode: Optional[str] = None
     CampaignCode: Optional[int] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class LeadPrice:
+class LeadPrice(ApiObject):
     Amount: Optional[Decimal] = None
     Type: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class AdditionalField:
+class AdditionalField(ApiObject):
     Code: Optional[str] = None
     Text: Optional[str] = None
     Value: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class LeadTrial:
+class LeadTrial(ApiObject):
     Period: Optional[int] = None
     Price: Optional[Decimal] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class LeadItem:
+class LeadItem(ApiObject):
     Code: Optional[str] = None
     Quantity: Optional[int] = None
     SKU: Optional[str] = None
@@ -95,11 +107,10 @@ class LeadItem:
     AdditionalFields: list[AdditionalField] = attrs.Factory(list)
     SubscriptionStartDate: Optional[str] = None
     Trial: Optional[LeadTrial] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class _Contact:
+class _Contact(ApiObject):
     FirstName: Optional[str] = None
     LastName: Optional[str] = None
     Phone: Optional[str] = None
@@ -112,7 +123,6 @@ class _Contact:
     Zip: Optional[str] = None
     CountryCode: Optional[str] = None
     State: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
@@ -126,42 +136,37 @@ class DeliveryDetails(_Contact):
 
 
 @attrs.define(kw_only=True)
-class ShippingMethod:
+class ShippingMethod(ApiObject):
     Code: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class DeliveryInformation:
+class DeliveryInformation(ApiObject):
     ShippingMethod: Optional[ShippingMethod] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class CardPayment:
+class CardPayment(ApiObject):
     InstallmentsNumber: Optional[int] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class PaymentMethod:
+class PaymentMethod(ApiObject):
     RecurringEnabled: Optional[bool] = None
     CardPayment: Optional[CardPayment] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class PaymentDetails:
+class PaymentDetails(ApiObject):
     Type: Optional[str] = None
     Currency: Optional[str] = None
     PaymentMethod: Optional[PaymentMethod] = None
     CustomerIP: Optional[str] = None
     RecurringEnabled: Optional[bool] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class Lead:
+class Lead(ApiObject):
     """A lead (abandoned or API-created cart), as ``getLead`` returns it."""
 
     LeadCode: Optional[str] = None
@@ -181,73 +186,65 @@ class Lead:
     DeliveryInformation: Optional[DeliveryInformation] = None
     PaymentDetails: Optional[PaymentDetails] = None
     Promotions: list[str] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class LeadError:
+class LeadError(ApiObject):
     Code: Optional[str] = None
     Description: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class Pagination:
+class Pagination(ApiObject):
     Page: Optional[int] = None
     Limit: Optional[int] = None
     Count: Optional[int] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class LeadSearchResult:
+class LeadSearchResult(ApiObject):
     """One page of ``searchLeads``: the leads and where the page stands."""
 
     Items: list[Lead] = attrs.Factory(list)
     Pagination: Optional[Pagination] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class LeadResponse:
+class LeadResponse(ApiObject):
     """What ``addLead`` and ``updateLead`` answer."""
 
     LeadCode: Optional[str] = None
     CreatedAt: Optional[str] = None
     UpdatedAt: Optional[str] = None
     Errors: list[LeadError] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class MarkLead:
+class MarkLead(ApiObject):
     """One entry of ``markLeads``: mark a lead used and/or stop its follow-up emails."""
 
     LeadCode: Optional[str] = None
     Used: Optional[bool] = None
     StopFollowups: Optional[bool] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class MarkLeadsResponse:
+class MarkLeadsResponse(ApiObject):
     Response: Optional[str] = None
     Errors: list[LeadError] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 # ------------------------------------------------------------------------------- products
 
 
 @attrs.define(kw_only=True)
-class OptionCode:
+class OptionCode(ApiObject):
     Code: Optional[str] = None
     Options: list[str] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class ConfigurationPrice:
+class ConfigurationPrice(ApiObject):
     """A regular or renewal price; ``Amount`` of ``-1`` deletes it on update."""
 
     Amount: Optional[Decimal] = None
@@ -255,27 +252,24 @@ class ConfigurationPrice:
     MinQuantity: Optional[int] = None
     MaxQuantity: Optional[int] = None
     OptionCodes: list[OptionCode] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class PricingConfigurationPrices:
+class PricingConfigurationPrices(ApiObject):
     Regular: list[ConfigurationPrice] = attrs.Factory(list)
     Renewal: list[ConfigurationPrice] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class PriceOptionAssignment:
+class PriceOptionAssignment(ApiObject):
     """A price options group assigned to a pricing configuration."""
 
     Code: Optional[str] = None
     Required: Optional[bool] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class PricingConfiguration:
+class PricingConfiguration(ApiObject):
     """``Code`` is read-only; ``PricingSchema`` (DYNAMIC or FLAT) cannot change on update."""
 
     Name: Optional[str] = None
@@ -287,26 +281,23 @@ class PricingConfiguration:
     DefaultCurrency: Optional[str] = None
     Prices: Optional[PricingConfigurationPrices] = None
     PriceOptions: list[PriceOptionAssignment] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class Platform:
+class Platform(ApiObject):
     IdPlatform: Optional[str] = None
     PlatformName: Optional[str] = None
     Category: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class ProductImage:
+class ProductImage(ApiObject):
     Default: Optional[bool] = None
     URL: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class ProductTranslation:
+class ProductTranslation(ApiObject):
     Name: Optional[str] = None
     Description: Optional[str] = None
     LongDescription: Optional[str] = None
@@ -314,37 +305,33 @@ class ProductTranslation:
     TrialDescription: Optional[str] = None
     SystemRequirements: Optional[str] = None
     Language: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class BundleProduct:
+class BundleProduct(ApiObject):
     Code: Optional[str] = None
     Quantity: Optional[int] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class ContractPeriod:
+class ContractPeriod(ApiObject):
     Action: Optional[str] = None
     EmailsDuringContract: Optional[bool] = None
     IsUnlimited: Optional[bool] = None
     Period: Optional[int] = None
     PeriodUnits: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class GracePeriod:
+class GracePeriod(ApiObject):
     Type: Optional[str] = None
     Period: Optional[int] = None
     PeriodUnits: Optional[str] = None
     IsUnlimited: Optional[bool] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class SubscriptionInformation:
+class SubscriptionInformation(ApiObject):
     DeprecatedProducts: list[str] = attrs.Factory(list)
     BundleRenewalManagement: Optional[str] = None
     BillingCycle: Optional[int] = None
@@ -353,18 +340,16 @@ class SubscriptionInformation:
     ContractPeriod: Optional[ContractPeriod] = None
     UsageBilling: Optional[int] = None
     GracePeriod: Optional[GracePeriod] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class ReturnMethod:
+class ReturnMethod(ApiObject):
     Type: Optional[str] = None
     URL: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class FulfillmentInformation:
+class FulfillmentInformation(ApiObject):
     IsStartAfterFulfillment: Optional[bool] = None
     IsElectronicCode: Optional[bool] = None
     IsDownloadLink: Optional[bool] = None
@@ -373,11 +358,10 @@ class FulfillmentInformation:
     IsInstantDeliveryThankYouPage: Optional[bool] = None
     IsDisplayInPartnersCPanel: Optional[bool] = None
     ReturnMethod: Optional[ReturnMethod] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class Product:
+class Product(ApiObject):
     """A catalog product / subscription plan. ``AvangateId`` and ``ProductType`` are read-only."""
 
     AvangateId: Optional[str] = None
@@ -414,23 +398,21 @@ class Product:
     TangibleDetails: Optional[Any] = None
     ReviewProductUrl: Optional[str] = None
     ReviewAdditionalDetails: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class ProductSearchResult:
+class ProductSearchResult(ApiObject):
     """One page of ``searchProducts``: the products and where the page stands."""
 
     Items: list[Product] = attrs.Factory(list)
     Pagination: Optional[Pagination] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 # ------------------------------------------------------------------------------------ SKUs
 
 
 @attrs.define(kw_only=True)
-class SKUDetails:
+class SKUDetails(ApiObject):
     """What ``getSKUDetails`` answers: the details an SKU code stands for."""
 
     PricingConfigurationCode: Optional[str] = None
@@ -440,11 +422,10 @@ class SKUDetails:
     PurchaseType: Optional[str] = None
     FromQuantity: Optional[int] = None
     ToQuantity: Optional[int] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class SKUDetailsQuery:
+class SKUDetailsQuery(ApiObject):
     """The argument of ``getSKUCodeByDetails``; only ``PricingConfigurationCode`` is required."""
 
     PricingConfigurationCode: Optional[str] = None
@@ -452,11 +433,10 @@ class SKUDetailsQuery:
     PurchaseType: Optional[str] = None
     PriceOptions: list[OptionCode] = attrs.Factory(list)
     Quantity: Optional[int] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class SKU:
+class SKU(ApiObject):
     """One SKU of a schema (``setSku``): its code and the details it stands for."""
 
     Code: Optional[str] = None
@@ -465,60 +445,54 @@ class SKU:
     PriceOptions: list[OptionCode] = attrs.Factory(list)
     FromQuantity: Optional[int] = None
     ToQuantity: Optional[int] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class SKUSchemaConfiguration:
+class SKUSchemaConfiguration(ApiObject):
     PriceConfigurationCode: Optional[str] = None
     SKUs: list[SKU] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class SKUSchemaProduct:
+class SKUSchemaProduct(ApiObject):
     """A product's whole SKU schema, as ``setSku`` replaces it."""
 
     ProductCode: Optional[str] = None
     PriceConfigurations: list[SKUSchemaConfiguration] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class SKUCodeList:
+class SKUCodeList(ApiObject):
     PriceConfigurationCode: Optional[str] = None
     SKUs: list[str] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.define(kw_only=True)
-class SKUDeletion:
+class SKUDeletion(ApiObject):
     """One entry of ``deleteSku``: the SKU codes to remove, by product and configuration."""
 
     ProductCode: Optional[str] = None
     PriceConfigurations: list[SKUCodeList] = attrs.Factory(list)
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 # --------------------------------------------------------------------------- subscriptions
 
 
 @attrs.define(kw_only=True)
-class RenewalPrice:
+class RenewalPrice(ApiObject):
     """What ``getNextRenewalPrice`` answers: the price before and after taxes."""
 
     NetPrice: Optional[Decimal] = None
     NetCurrency: Optional[str] = None
     FinalPrice: Optional[Decimal] = None
     FinalCurrency: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
 
 
 # ------------------------------------------------------------------------- channel manager
 
 
 @attrs.define(kw_only=True)
-class Reseller:
+class Reseller(ApiObject):
     """A reseller of the Channel Manager API; ``ResellerCode`` is system-generated."""
 
     ResellerCode: Optional[str] = None
@@ -533,4 +507,3 @@ class Reseller:
     City: Optional[str] = None
     Address: Optional[str] = None
     PostalCode: Optional[str] = None
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)

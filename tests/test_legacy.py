@@ -225,3 +225,13 @@ def test_the_migration_guide_counts_what_the_scripts_change() -> None:
         changed = sum(1 for a, b in zip(text.splitlines(), text.replace(old, new).splitlines())
                       if a != b)
         assert changed == stated == 1, script
+
+
+def test_facade_models_read_like_dicts_for_legacy_code(make_client: Callable[..., Client]) -> None:
+    lead = make_client("jsonrpc").getLead("60E6C4B574")
+    assert lead["Items"][0]["Code"] == "04C26C50F8" and lead["Items"][0]["Quantity"] == 2
+    assert lead["BillingDetails"]["Email"] == lead.BillingDetails.Email  # type: ignore[union-attr]
+    with pytest.raises(KeyError):
+        lead["NoSuchField"]
+    with pytest.raises(TypeError):
+        lead["Items"] = []  # type: ignore[index]  # read-only: attributes are for writes
