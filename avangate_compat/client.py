@@ -421,21 +421,21 @@ class Outcome(Generic[T]):
 
 
 class _Pacer:
-    """Start times ``1/rate`` apart: never more than ``rate`` starts in any one-second window
-    (a window open at one end), and no burst after an idle spell."""
+    """Calls started one at a time, each at least ``1.01/rate`` after the one before: never
+    more than ``rate`` in any one-second window, even when threads wake a little late (1%
+    of headroom absorbs that), and no burst after an idle spell."""
 
     def __init__(self, rate: float) -> None:
-        self._interval = 1.0 / rate
-        self._next = time.monotonic()
+        self._interval = 1.01 / rate
+        self._next = 0.0
         self._lock = threading.Lock()
 
     def wait(self) -> None:
-        with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next)
-            self._next = start + self._interval
-        if start > now:
-            time.sleep(start - now)
+        with self._lock:  # held while waiting: the next caller's slot follows this start
+            delay = self._next - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            self._next = time.monotonic() + self._interval
 
 
 def _fields_of(config: Config) -> dict[str, Any]:

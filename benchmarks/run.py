@@ -32,7 +32,11 @@ from avangate_compat.sandbox import DEMO_MERCHANT_CODE, DEMO_SECRET_KEY, control
 
 HERE = Path(__file__).resolve().parent
 BACKENDS = ("soap", "jsonrpc", "rest")
-TARGETS = {"soap": 1.15, "jsonrpc": 1.25, "rest": 1.25}
+# CPU per call, facade / floor: getLead has the second wave's targets (against a bare
+# requests.Session().post and bare zeep), setProductStatus keeps the first wave's.
+TARGETS = {("soap", "getLead"): 0.5, ("jsonrpc", "getLead"): 0.8, ("rest", "getLead"): 0.8,
+           ("soap", "setProductStatus"): 1.15, ("jsonrpc", "setProductStatus"): 1.25,
+           ("rest", "setProductStatus"): 1.25}
 LEAD, PRODUCT = "60E6C4B574", "YourProductCode"
 
 
@@ -122,7 +126,9 @@ class Floor:
 
     def setProductStatus(self, code: str, status: bool) -> Any:
         if self.backend == "soap":
-            return self.service.setProductStatus(self.session_id, code, status)
+            from zeep import xsd  # the optional review details, left out
+            return self.service.setProductStatus(self.session_id, code, status, xsd.SkipValue,
+                                                 xsd.SkipValue)
         if self.backend == "jsonrpc":
             return self._rpc("setProductStatus", [self.session_id, code, status])
         product = self._rest("GET", f"/products/{code}/")  # the same inferred REST mapping
@@ -167,7 +173,7 @@ def per_call_overhead(url: str, rounds: int, n: int) -> list[dict[str, Any]]:
                 "facade_cpu_ms": statistics.median(s[1] for s in samples["facade"]) * 1e3,
                 "floor_cpu_ms": statistics.median(s[1] for s in samples["floor"]) * 1e3,
                 "wall_ratio": wall_ratio, "cpu_ratio": cpu_ratio,
-                "target": TARGETS[backend], "met": cpu_ratio <= TARGETS[backend],
+                "target": TARGETS[backend, name], "met": cpu_ratio <= TARGETS[backend, name],
             })
         client.close()
     return rows
@@ -297,7 +303,8 @@ def machine() -> str:
 
 
 def report(command: str, overhead: list[dict[str, Any]], start: dict[str, Any],
-           logins: list[dict[str, Any]], rates: list[dict[str, Any]], settings: str) -> str:
+           logins: list[dict[str, Any]], rates: list[dict[str, Any]], settings: str,
+           scale: dict[str, list[str]]) -> str:
     ok = {True: "yes", False: "**NO**"}
     lines = [
         "# Benchmark results", "",
@@ -309,9 +316,10 @@ def report(command: str, overhead: list[dict[str, Any]], start: dict[str, Any],
         "(`time.process_time`). Medians over rounds; ratios are facade / floor within the "
         "same run, rounds alternating.", "",
         "## 1. Per-call overhead (facade against a minimal call of the same protocol)", "",
-        "The floor: requests on the facade's own session (JSON-RPC, REST; REST setProductStatus "
-        "is the same GET+PUT by hand), a plain zeep service call (SOAP). It returns raw data; "
-        "the facade also validates, manages the session and converts to attrs models.", "",
+        "The floor: a bare `requests.Session()` with its default settings (JSON-RPC, REST; REST "
+        "setProductStatus is the same GET+PUT by hand), a plain zeep service call over the same "
+        "parsed WSDL (SOAP). It returns raw data; the facade also validates, manages the "
+        "session and converts to attrs models.", "",
         "| backend | call | facade wall ms | floor wall ms | wall ratio | facade CPU ms "
         "| floor CPU ms | CPU ratio | target | met |",
         "|---|---|---|---|---|---|---|---|---|---|",
@@ -338,6 +346,8 @@ def report(command: str, overhead: list[dict[str, Any]], start: dict[str, Any],
     for r in logins:
         lines.append(f"| {r['backend']} | {r['case']} | {r['elapsed_s']:.1f} | {r['logins']} | "
                      f"<= {r['bound']:.1f} | {r['failed']} | {ok[r['met']]} |")
+    lines += ["", "Whole processes, several runs alternating, medians:", "",
+              *scale["startup"]]
     lines += ["", "## 4. Throughput (getProductByCode)", "",
               "Connections are the ones the sandbox saw opened during the measured window; each "
               "client made one warm-up call first, so its first thread reuses that connection.",
@@ -347,6 +357,16 @@ def report(command: str, overhead: list[dict[str, Any]], start: dict[str, Any],
     for r in rates:
         lines.append(f"| {r['backend']} | {r['threads']} | {r['calls_per_s']:.0f} | "
                      f"{r['connections']} | {r['failed']} | {ok[r['met']]} |")
+    lines += ["", "8 threads not slower than 4 (the sandbox's own throughput):", "",
+              "| backend | 4 threads calls/s | 8 threads calls/s | met |", "|---|---|---|---|"]
+    for backend in BACKENDS:
+        by = {r["threads"]: r["calls_per_s"] for r in rates if r["backend"] == backend}
+        lines.append(f"| {backend} | {by[4]:.0f} | {by[8]:.0f} | {ok[by[8] >= 0.95 * by[4]]} |")
+    lines += ["", "## 5. Latency hiding: 8 threads, one client, a server 50 ms away", "",
+              *scale["latency"],
+              "", "## 6. Bulk work: `client.map` (JSON-RPC, 50 ms latency)", "", *scale["bulk"],
+              "", "## 7. Big listings: `iter_leads(prefetch=True)` over a big account", "",
+              *scale["listing"]]
     return "\n".join(lines) + "\n"
 
 
@@ -366,7 +386,13 @@ def main() -> int:
         rates = throughput(url, seconds)
     start = startup(runs)
     logins = login_amortization(calls, spread)
-    text = report(command, overhead, start, logins, rates, settings)
+    from . import scale
+    leads, bulk_calls, rated = (20_000, 500, 200) if args.quick else (100_000, 2000, 500)
+    sections = {"startup": scale.startup_ratio(runs), "latency": scale.latency_hiding(seconds * 2),
+                "bulk": scale.bulk(bulk_calls, rated), "listing": scale.big_listing(leads)}
+    settings += (f"; latency 50 ms over {seconds * 2:.0f} s; map of {bulk_calls} calls, "
+                 f"{rated} rate-limited; {leads} leads listed")
+    text = report(command, overhead, start, logins, rates, settings, sections)
     Path(args.output).write_text(text, encoding="utf-8")
     print(text)
     return 0
