@@ -44,10 +44,11 @@ LEAD, PRODUCT = "60E6C4B574", "YourProductCode"
 
 
 @contextmanager
-def sandbox_process(session_ttl: float = 600.0) -> Iterator[str]:
+def sandbox_process(session_ttl: float = 600.0, latency_ms: int = 0) -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "avangate_compat", "sandbox", "--port", "0", "--session-ttl",
-         str(session_ttl)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+         str(session_ttl), "--latency", str(latency_ms)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
         line = process.stdout.readline()

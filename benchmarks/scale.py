@@ -8,8 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
 from avangate_compat import Client
@@ -20,18 +19,9 @@ PRODUCT = "YourProductCode"
 OK = {True: "yes", False: "**NO**"}
 
 
-@contextmanager
-def sandbox(latency_ms: int = 0) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "avangate_compat", "sandbox", "--port", "0", "--latency",
-         str(latency_ms)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline().split("port ")[1].rstrip(")\n"))
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def sandbox(latency_ms: int = 0) -> AbstractContextManager[str]:
+    from .run import sandbox_process
+    return sandbox_process(latency_ms=latency_ms)
 
 
 def client(url: str, backend: str) -> Client:

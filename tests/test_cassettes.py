@@ -129,14 +129,14 @@ def test_committed_cassettes_hold_no_credentials() -> None:
         assert not HASH.search(text), f"{path}: something shaped like a login hash"
 
 
-def test_a_fresh_recording_leaks_none_of_the_values_used(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Record everything again, note every session id and hash the server saw, scan for them."""
+def spy_on_secrets(monkeypatch: pytest.MonkeyPatch) -> set[str]:
+    """Every session id the sandboxes started from now on issue and every hash they are sent:
+    what a scan of recordings or logs must not find."""
     used: set[str] = set()
-    real_login = Sandbox.__init__
+    real_init = Sandbox.__init__
 
     def spying_init(self: Sandbox, *args: Any, **kwargs: Any) -> None:
-        real_login(self, *args, **kwargs)
+        real_init(self, *args, **kwargs)
         service = self.service
         login, check_header = service.login, service.check_rest_header
 
@@ -153,6 +153,13 @@ def test_a_fresh_recording_leaks_none_of_the_values_used(tmp_path: Path,
         service.check_rest_header = spy_header  # type: ignore[method-assign]
 
     monkeypatch.setattr(Sandbox, "__init__", spying_init)
+    return used
+
+
+def test_a_fresh_recording_leaks_none_of_the_values_used(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Record everything again, note every session id and hash the server saw, scan for them."""
+    used = spy_on_secrets(monkeypatch)
     record(tmp_path)
     assert len(used) > 20
     for path in tmp_path.rglob("*.yaml"):

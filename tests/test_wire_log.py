@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
-from typing import Any
 
 import pytest
 
@@ -13,37 +11,13 @@ from avangate_compat.sandbox import DEMO_MERCHANT_CODE, DEMO_SECRET_KEY, Sandbox
 from avangate_compat.testing import leaked
 from avangate_compat.transport import WIRE_LIMIT
 
-
-def _spy_on_secrets(monkeypatch: pytest.MonkeyPatch) -> set[str]:
-    """Every session id the sandboxes issue and every hash they are sent."""
-    used: set[str] = set()
-    real_init = Sandbox.__init__
-
-    def spying_init(self: Sandbox, *args: Any, **kwargs: Any) -> None:
-        real_init(self, *args, **kwargs)
-        service = self.service
-        login, check_header = service.login, service.check_rest_header
-
-        def spy_login(code: Any, date: Any, given: Any, algo: Any = None) -> str:
-            session_id = login(code, date, given, algo)
-            used.update({session_id, given})
-            return session_id
-
-        def spy_header(header: Any) -> None:
-            used.update(re.findall(r'hash="([^"]+)"', header or ""))
-            check_header(header)
-
-        service.login = spy_login  # type: ignore[method-assign]
-        service.check_rest_header = spy_header  # type: ignore[method-assign]
-
-    monkeypatch.setattr(Sandbox, "__init__", spying_init)
-    return used
+from .test_cassettes import spy_on_secrets
 
 
 def test_a_full_demo_run_logs_every_body_and_no_secret(
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
         capsys: pytest.CaptureFixture[str]) -> None:
-    used = _spy_on_secrets(monkeypatch)
+    used = spy_on_secrets(monkeypatch)
     monkeypatch.setenv("AVANGATE_LOG", "wire")
     caplog.set_level(logging.DEBUG, logger="avangate_compat.wire")
     assert cli.demo() == 0
