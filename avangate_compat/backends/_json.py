@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from ..errors import TransportError
-from ..transport import Answer
+from ..transport import Answer, http_failure
 
 
 def dumps(payload: Any) -> bytes:
@@ -29,12 +29,15 @@ def _json_default(value: Any) -> Any:
 
 def loads(answer: Answer, operation: str, backend: str) -> Optional[Any]:
     """The JSON body with floats read as Decimal; ``None`` for an empty body. A body that is
-    not JSON (or nests past the parser's depth) is a transport error."""
+    not JSON (or nests past the parser's depth) is a transport error: with an error status,
+    the same one every protocol raises for it (:func:`~avangate_compat.transport.http_failure`)."""
     if not answer.body.strip():
         return None
     try:
         return json.loads(answer.body, parse_float=Decimal, parse_constant=_no_constant)
     except (ValueError, RecursionError):
+        if answer.status >= 300:
+            raise http_failure(operation, backend, answer) from None
         raise TransportError(operation, backend, f"answer is not JSON ({answer.content_type})",
                              answer.status) from None
 

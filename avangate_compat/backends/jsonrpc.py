@@ -46,12 +46,7 @@ class JsonRpcCodec:
 def read_answer(operation: str, answer: Answer, request_id: int) -> Any:
     """The ``result`` of a JSON-RPC answer, or the error it carries. The id is checked first:
     an answer to another request is never read, whatever it holds."""
-    try:
-        data = loads(answer, operation, "jsonrpc")
-    except TransportError:
-        if answer.status >= 300:
-            raise http_failure(operation, "jsonrpc", answer) from None
-        raise
+    data = loads(answer, operation, "jsonrpc")
     # The 6.0 docs show "result"; some pages show "response": read either.
     key = next((k for k in ("result", "response") if isinstance(data, Mapping) and k in data),
                None)

@@ -75,12 +75,7 @@ class RestCodec:
 
 def read_answer(operation: str, method: str, answer: Answer) -> Any:
     """The body of a REST answer, ``True`` for a write confirmed without one, or the error."""
-    try:
-        body = loads(answer, operation, "rest")
-    except TransportError:
-        if answer.status >= 300:
-            raise http_failure(operation, "rest", answer) from None
-        raise
+    body = loads(answer, operation, "rest")
     if isinstance(body, Mapping) and "error_code" in body:
         raise api_error(operation, "rest", str(body["error_code"])[:200],
                         str(body.get("message", ""))[:2000], answer.status,
