@@ -188,18 +188,9 @@ def text(operation: str, name: str, value: Any) -> str:
 
 
 def search_filters(operation: str, name: str, value: Any) -> dict[str, Any]:
-    """The documented searchLeads filters; unknown ones are refused, not silently ignored."""
-    if not isinstance(value, Mapping):
-        raise ValidationError(operation, f"{name} must be a mapping of filters")
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        if item is None:
-            continue
-        checker = SEARCH_FILTERS.get(key)
-        if checker is None:
-            raise ValidationError(operation, f"unknown filter {key!r}; known: "
-                                             f"{', '.join(SEARCH_FILTERS)}")
-        out[key] = checker(operation, key, item)
+    """The documented searchLeads filters (the spec's LeadSearchOptions), and a date range
+    that does not end before it starts."""
+    out: dict[str, Any] = _lead_filters(operation, name, value)
     start, end = out.get("StartDate"), out.get("EndDate")
     if start and end and start > end:
         raise ValidationError(operation, f"StartDate {start} is after EndDate {end}")
@@ -309,10 +300,15 @@ def product_types(operation: str, name: str, value: Any) -> list[str]:
 
 def filters_of(type_name: str) -> Checker:
     """The check of a filter object the spec declares under ``filters``: every filter by its
-    own check, unknown ones refused (never silently ignored), ``None`` left out."""
+    own check, unknown ones refused (never silently ignored), ``None`` left out. The checks
+    are looked up once, on first use (the table of named checks is built after this)."""
+    resolved: dict[str, Checker] = {}
+
     def check(operation: str, name: str, value: Any) -> dict[str, Any]:
-        checks = {field: named_check(kind)
-                  for field, kind in load().filters[type_name].items()}
+        if not resolved:
+            resolved.update({field: named_check(kind)
+                             for field, kind in load().filters[type_name].items()})
+        checks = resolved
         if not isinstance(value, Mapping):
             raise ValidationError(operation, f"{name} must be a mapping of filters", name)
         out: dict[str, Any] = {}
@@ -515,5 +511,4 @@ def named_check(name: str) -> Checker:
     return CHECKS[name]
 
 
-SEARCH_FILTERS: dict[str, Checker] = {
-    field: named_check(check) for field, check in load().filters["LeadSearchOptions"].items()}
+_lead_filters = filters_of("LeadSearchOptions")
