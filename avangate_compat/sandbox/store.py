@@ -83,18 +83,7 @@ class Store:
 
     def put_many(self, rows: list[tuple[str, str, Any]]) -> None:
         """Write every (kind, code, value) or none."""
-        bodies = [(kind, code, json.dumps(value, default=_default)) for kind, code, value in rows]
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                self._db.executemany("INSERT OR REPLACE INTO objects (kind, code, body) "
-                                     "VALUES (?,?,?)", bodies)
-                for kind, code, value in rows:
-                    self._index(kind, code, value)
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        self.apply(rows, [])
 
     def apply(self, puts: list[tuple[str, str, Any]],
               deletes: list[tuple[str, str]]) -> None:
