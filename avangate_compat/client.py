@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import logging
 import os
 import threading
 import time
@@ -57,7 +56,6 @@ else:  # loaded by the first call, not by the import: building a client needs no
     convert, models = _lazy("convert", ".convert"), _lazy("models", ".models")
     ops, v = _lazy("ops", ".operations"), _lazy("v", ".validate")
 
-log = logging.getLogger("avangate_compat")
 T = TypeVar("T")
 
 

@@ -86,12 +86,6 @@ def parse(body: bytes) -> Call:
     return Call(name, params, args, root, budget=8 * size + 256)
 
 
-def read_request(body: bytes) -> tuple[str, list[Any]]:
-    """(operation, positional parameters) of a SOAP request, all decoded."""
-    call = parse(body)
-    return call.operation, [call.decode(i) for i in range(call.count)]
-
-
 def _read(element: Any, type_name: str, call: Call, path: str, depth: int) -> Any:
     call.budget -= 1
     if call.budget < 0:
