@@ -324,7 +324,7 @@ class Client(metaclass=_ClientType):
         itself; the client keeps using and renewing it as usual. REST has no session."""
         if not isinstance(self._auth, SessionAuth):
             raise ValidationError("login", "REST has no session: every request is signed")
-        return self._auth.sessions.get(time.monotonic() + self.config.deadline)
+        return self._auth.session_id("login", time.monotonic() + self.config.deadline)
 
     @property
     def session_id(self) -> Optional[str]:

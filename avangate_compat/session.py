@@ -96,13 +96,13 @@ class SessionAuth:
             return self._send(operation, args, deadline)
         if operation.layout is not None:
             args = operation.layout(self._config, args)
-        session_id = self._session_id(operation, deadline)
+        session_id = self.session_id(operation.name, deadline)
         try:
             return self._send(operation, [session_id, *args], deadline)
         except SessionError:
             log.info("%s: session refused by the server, logging in again", operation.name)
             self.sessions.invalidate(session_id)
-            return self._send(operation, [self._session_id(operation, deadline), *args],
+            return self._send(operation, [self.session_id(operation.name, deadline), *args],
                               deadline)
 
     def sign(self, request: HttpRequest) -> HttpRequest:
@@ -113,11 +113,12 @@ class SessionAuth:
         return [self._config.secret_key, self._config.merchant_code,
                 *([current] if current else [])]
 
-    def _session_id(self, operation: Operation[Any], deadline: float) -> str:
+    def session_id(self, operation: str, deadline: float) -> str:
+        """A valid sessionID for ``operation``, logging in if needed, by ``deadline``."""
         try:
             return self.sessions.get(deadline)
         except TimeoutError:
-            raise TransportError(operation.name, self._config.backend, "no session within the "
+            raise TransportError(operation, self._config.backend, "no session within the "
                                  f"call's deadline of {self._config.deadline:g} s",
                                  failure="deadline") from None
 
