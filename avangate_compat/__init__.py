@@ -22,11 +22,14 @@ from .errors import (
     TransportError,
     ValidationError,
 )
+from .logs import show_wire_log, wire_requested
 
 __version__ = "0.1.0"
 # A library logs, it does not print: without the application's own logging set up, retries
 # and the wire log stay silent instead of falling through to stderr.
 logging.getLogger("avangate_compat").addHandler(logging.NullHandler())
+if wire_requested():  # AVANGATE_LOG=wire: asked for from outside the code, so it is shown
+    show_wire_log()
 _MODELS = ("Lead", "PricingConfiguration", "Product")
 
 

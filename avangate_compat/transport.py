@@ -22,7 +22,6 @@ import heapq
 import itertools
 import logging
 import math
-import os
 import random
 import re
 import socket
@@ -40,6 +39,7 @@ from urllib3 import exceptions as u3exc
 
 from .config import Config
 from .errors import APIError, AvangateError, RateLimitError, RawAnswer, TransportError, api_error
+from .logs import WIRE_LOGGER, wire_requested
 
 if TYPE_CHECKING:
     from .operations import Operation
@@ -239,7 +239,7 @@ class Transport:
         self.config = config
         self.backend = backend
         self.pool = make_pool(config)
-        self.wire = config.log_wire or "wire" in os.environ.get("AVANGATE_LOG", "").split(",")
+        self.wire = config.log_wire or wire_requested()
 
     def close(self) -> None:
         self.pool.clear()
@@ -352,7 +352,7 @@ _EXCERPT = 2000
 WIRE_LIMIT = 4096
 """Bytes of each body the wire log shows; the rest is cut, with the length said."""
 _HASHES = re.compile(r"\b[0-9a-fA-F]{32,128}\b")
-_WIRE = logging.getLogger("avangate_compat.wire")
+_WIRE = logging.getLogger(WIRE_LOGGER)
 _SECRET_HEADERS = frozenset({"x-avangate-authentication", "authorization", "cookie",
                              "set-cookie", "proxy-authorization"})
 
