@@ -192,7 +192,9 @@ class Config:
         missing = [f.name for f in attrs.fields(cls)
                    if f.default is attrs.NOTHING and f.name not in settings]
         if missing:
-            raise ConfigurationError(f"missing required setting(s): {', '.join(missing)}")
+            variables = ", ".join("AVANGATE_" + name.upper() for name in missing)
+            raise ConfigurationError(f"missing required setting(s): {', '.join(missing)} "
+                                     f"(from the environment: {variables})")
         return cls(**settings)
 
     @classmethod
@@ -227,6 +229,40 @@ class Config:
         if not parser.has_section(section):
             raise ConfigurationError(f"no [{section}] section in {os.fspath(path)!r}")
         return cls.from_mapping(dict(parser.items(section)), **overrides)
+
+
+@attrs.frozen
+class Setting:
+    """One row of the settings table (a field of :class:`Config`), as the command line derives
+    its flags from it."""
+
+    name: str
+    type: str
+    """The annotation as written: ``bool``, ``float``, ``Optional[str]``..."""
+    default: Any
+    """``attrs.NOTHING`` for a required setting."""
+    secret: bool
+    """Kept out of ``repr``: never a command-line option."""
+
+    @property
+    def required(self) -> bool:
+        return self.default is attrs.NOTHING
+
+    @property
+    def variable(self) -> str:
+        """Its environment variable, ``AVANGATE_<NAME>``."""
+        return "AVANGATE_" + self.name.upper()
+
+    def parse(self, raw: str) -> Any:
+        """The setting's value from text, as the environment and INI files give it."""
+        return _parse(attrs.fields_dict(Config)[self.name], raw)
+
+
+def settings_table() -> tuple[Setting, ...]:
+    """Every setting of :class:`Config`, in order."""
+    return tuple(Setting(f.name, f.type if isinstance(f.type, str)
+                         else getattr(f.type, "__name__", str(f.type)), f.default, f.repr is False)
+                 for f in attrs.fields(Config))
 
 
 def _parse(field: attrs.Attribute[Any], raw: str) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -15,7 +16,7 @@ from typing import Any, Callable
 
 import pytest
 
-from avangate_compat import Client, cli, cli_call
+from avangate_compat import Client, cli, cli_args, cli_call
 from avangate_compat.convert import unstructure
 from avangate_compat.sandbox import Sandbox
 from avangate_compat.spec import load
@@ -145,7 +146,16 @@ def test_missing_credentials_exit_2(run: Run, monkeypatch: pytest.MonkeyPatch) -
     status, out, err = run("getLead", LEAD)
     assert (status, out) == (2, "")
     assert err == "avangate-compat call: ConfigurationError: missing required setting(s): " \
-                  "secret_key\n"
+                  "secret_key; set AVANGATE_SECRET_KEY, or read them from an INI file with " \
+                  "--ini FILE\n"
+    monkeypatch.delenv("AVANGATE_MERCHANT_CODE")
+    status, out, err = run("getLead", LEAD)
+    assert (status, out) == (2, "")
+    assert "merchant_code, secret_key; set AVANGATE_MERCHANT_CODE or --merchant-code, " \
+           "AVANGATE_SECRET_KEY, or read them" in err
+    assert run("--merchant-code", "M", "getLead", LEAD)[2] == \
+        "avangate-compat call: ConfigurationError: missing required setting(s): " \
+        "secret_key; set AVANGATE_SECRET_KEY, or read them from an INI file with --ini FILE\n"
 
 
 def test_secrets_are_never_printed(run: Run, env: dict[str, str], sandbox: Sandbox,
@@ -231,7 +241,7 @@ def test_decimals_are_written_with_their_exact_digits() -> None:
     ("true", True, "true"), ('"quoted"', True, "quoted"), ('["A", "B"]', True, ["A", "B"]),
 ])
 def test_value_rule(word: str, stringly: bool, expected: Any) -> None:
-    assert cli_call.parse_value(word, stringly) == expected
+    assert cli_args.parse_value(word, stringly) == expected
 
 
 def test_installed_console_script(sandbox: Sandbox, env: dict[str, str]) -> None:
@@ -246,3 +256,133 @@ def test_installed_console_script(sandbox: Sandbox, env: dict[str, str]) -> None
     assert result.returncode == 1
     assert result.stderr == "avangate-compat call: NotFoundError LEAD_NOT_FOUND: " \
                             "Lead 'NOPE' does not exist\n"
+
+
+# -- JSON arguments -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["searchLeads", '{"Country": "RO",}'],  # the message's wording depends on the Python
+     "SearchOptions '{\"Country\": \"RO\",}' is not valid JSON: "),
+    (["updateProduct", '{"ProductCode": "X"'],
+     "is not valid JSON: Expecting ',' delimiter (line 1, column 20)"),
+    (["searchLeads", 'Country=["RO"'], "Country '[\"RO\"' is not valid JSON"),
+    (["getLead", '"60E6C4B574'], "LeadCode '\"60E6C4B574' is not valid JSON: Unterminated "
+                                 "string starting at (line 1, column 1)"),
+    (["addLead", '{\n  "Currency": "EUR",\n  "Items": [}\n}'], "(line 3, column 13)"),
+    (["--raw", "--backend", "rest", "POST", "/leads/", "{oops}"],
+     "the body '{oops}' is not valid JSON"),
+])
+def test_an_argument_that_looks_like_json_must_be_json(
+        run: Run, sandbox: Sandbox, argv: list[str], expected: str) -> None:
+    status, out, err = run(*argv)
+    assert (status, out) == (2, "")
+    assert err.startswith("avangate-compat call: usage: ") and expected in err, err
+    assert err.count("\n") == 1
+    assert _requests(sandbox) == 0
+
+
+def test_plain_words_stay_plain_strings(run: Run) -> None:
+    status, out, _ = run("searchLeads", "Country=RO", "Limit=1")
+    assert status == 0 and _json(out)["Items"][0]["BillingDetails"]["CountryCode"] == "RO"
+    assert cli_args.parse_value("Zoë's {plan}") == "Zoë's {plan}"
+    assert cli_args.parse_value("RO,", stringly=False) == "RO,"
+
+
+DEEP = "[" * 100_000
+TOO_DEEP = "[" * 33 + "]" * 33
+
+
+@pytest.mark.parametrize("argv", [
+    ["searchLeads", DEEP],
+    ["searchLeads", f"Country={DEEP}"],
+    ["searchLeads", TOO_DEEP],
+    ["addLead", f"BillingDetails.Email={DEEP}"],
+    ["--raw", "getLead", DEEP],
+    ["--raw", "--backend", "rest", "POST", "/leads/", DEEP],
+    ["--raw", "--backend", "rest", "POST", "/leads/", TOO_DEEP],
+])
+def test_deeply_nested_json_is_a_usage_error(run: Run, sandbox: Sandbox,
+                                             argv: list[str]) -> None:
+    status, out, err = run(*argv)
+    assert (status, out) == (2, "")
+    assert "is nested deeper than 32 levels" in err and err.count("\n") == 1
+    assert _requests(sandbox) == 0
+    nested = cli_args.parse_value("[" * 32 + "]" * 32)
+    for _ in range(31):
+        nested = nested[0]
+    assert nested == []
+
+
+# -- the facade's helpers and the settings ---------------------------------------------------------
+
+def test_the_partial_update_hint_can_be_followed_from_the_command_line(
+        run: Run, sandbox: Sandbox) -> None:
+    status, _, err = run("updateProduct", '{"ProductCode": "NewProdCodeAPI12345", '
+                                          '"ProductName": "Renamed"}')
+    assert status == 2 and "update_product_fields(ProductCode, Field=value, ...)" in err
+    status, out, err = run("update_product_fields", "NewProdCodeAPI12345", "ProductName=Renamed",
+                           "ShortDescription=Now {with} braces")
+    assert (status, out, err) == (0, "true\n", "")
+    with Client(base_url=sandbox.url, **sandbox.credentials) as client:
+        product = client.getProductByCode("NewProdCodeAPI12345")
+    assert (product.ProductName, product.ShortDescription) == ("Renamed", "Now {with} braces")
+    assert product.PricingConfigurations  # the rest of the product kept
+    status, _, err = run("update_product_fields", "NewProdCodeAPI12345", "ProductNme=X")
+    assert status == 2 and "has no 'ProductNme'; did you mean 'ProductName'?" in err
+    status, _, err = run("update_product_fields", "NewProdCodeAPI12345", '"text"')
+    assert status == 2 and "the fields to change are Product field=value pairs" in err
+    status, out, _ = run("--list")
+    assert "update_product_fields(ProductCode: string, Product field=value...) -> boolean" \
+        in out.splitlines()
+    status, out, _ = run("--list", "update_product_fields")
+    assert status == 0 and "  changes fields: AvangateId: " in out
+
+
+def test_every_setting_but_the_secret_has_a_flag(run: Run) -> None:
+    from avangate_compat.config import settings_table
+
+    status, out, _ = run("--help")
+    assert status == 0
+    for setting in settings_table():
+        flag = "--" + setting.name.replace("_", "-")
+        shown = re.search(rf"(?<![\w-]){flag}(?![\w-])", out) is not None
+        assert shown is not setting.secret, setting.name
+    assert "--allow-insecure-http, --no-allow-insecure-http" in out
+
+
+def test_a_new_setting_gets_its_flag_without_an_edit(monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from avangate_compat import cli_settings
+    from avangate_compat.config import Setting, settings_table
+
+    added = (*settings_table(), Setting("min_tls_version", "str", "TLSv1.2", False),
+             Setting("client_key_password", "str", None, True))
+    monkeypatch.setattr(cli_settings, "settings_table", lambda: added)
+    with pytest.raises(SystemExit):
+        cli.main(["call", "--help"])
+    out = capsys.readouterr().out
+    assert "--min-tls-version MIN_TLS_VERSION" in out
+    assert "--client-key-password" not in out
+
+
+def test_settings_flags_override_the_environment(run: Run, sandbox: Sandbox,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    plain_http = sandbox.url.replace("127.0.0.1", "127.1")  # 127.0.0.1, not by its name
+    status, _, err = run("--base-url", plain_http, "getLead", LEAD)
+    assert status == 2 and "allow_insecure_http" in err
+    status, out, err = run("--allow-insecure-http", "--base-url", plain_http, "getLead", LEAD)
+    assert (status, err) == (0, ""), err
+    assert _json(out)["LeadCode"] == LEAD
+    monkeypatch.setenv("AVANGATE_ALLOW_INSECURE_HTTP", "true")
+    assert run("--no-allow-insecure-http", "--base-url", plain_http, "getLead", LEAD)[0] == 2
+    status, _, err = run("--max-retries", "many", "getLead", LEAD)
+    assert status == 2 and err.startswith("avangate-compat call: ConfigurationError: max_retries")
+    assert run("--backend", "soap", "--hash-algorithm", "sha3-256", "getLead", LEAD)[0] == 0
+
+
+def test_verbose_is_the_wire_log_switch(run: Run, sandbox: Sandbox) -> None:
+    status, _, err = run("-v", "--backend", "rest", "getLead", LEAD)
+    assert status == 0
+    assert f"getLead -> GET {sandbox.url}/rest/6.0/leads/{LEAD}/" in err
+    assert "getLead <- HTTP 200" in err
+    assert sandbox.credentials["secret_key"] not in err

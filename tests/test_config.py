@@ -108,3 +108,11 @@ def test_from_env_ignores_the_variables_that_are_not_settings() -> None:
     assert (config.merchant_code, config.log_wire) == ("M", True)
     with pytest.raises(ConfigurationError, match="unknown setting 'colour'"):
         Config.from_env({**environ, "AVANGATE_COLOUR": "red"})
+
+
+def test_a_missing_setting_names_its_environment_variable() -> None:
+    with pytest.raises(ConfigurationError) as missing:
+        Config.from_env({"AVANGATE_BACKEND": "soap"})
+    assert str(missing.value) == (
+        "missing required setting(s): merchant_code, secret_key (from the environment: "
+        "AVANGATE_MERCHANT_CODE, AVANGATE_SECRET_KEY)")
