@@ -49,6 +49,8 @@ from typing import Any, Callable, Optional, TextIO
 import attrs
 
 from . import convert
+from .cli_paths import path_problem
+from .cli_settings import add_flags, config_from
 from .config import BACKENDS, HASH_ALGORITHMS, Config
 from .errors import APIError, AvangateError, ConfigurationError, TransportError
 from .spec import OperationSpec, load
@@ -470,7 +472,7 @@ class _Run:
             with open(reference_path, "rb") as handle:
                 reference = read_wsdl(handle.read())
             live = read_wsdl(answer.body)
-        except (OSError, ValueError) as exc:  # lxml's XMLSyntaxError is a ValueError
+        except (OSError, ValueError, SyntaxError) as exc:  # lxml's XMLSyntaxError: SyntaxError
             out["error"] = {"class": type(exc).__name__, "message": str(exc)[:500]}
             self.problems.append(f"a WSDL could not be read: {exc}")
             return out
@@ -820,12 +822,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--live", action="store_true",
                         help="required: confirms that this contacts the server configured "
                              "(read-only calls only)")
-    parser.add_argument("--ini", metavar="FILE",
-                        help="read the settings from this INI file (default: AVANGATE_* "
-                             "environment variables)")
-    parser.add_argument("--section", default="avangate",
-                        help="INI section (default %(default)s)")
-    parser.add_argument("--base-url", help="another server, such as a local sandbox")
     parser.add_argument("--product", metavar="CODE", help="a product to read (default: the "
                         "product of the first item of the lead read)")
     parser.add_argument("--lead", metavar="CODE",
@@ -838,6 +834,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"save scrubbed vcrpy cassettes of the whole run as DIR/{CASSETTE}")
     parser.add_argument("--json", action="store_true",
                         help="print the report as JSON instead of text")
+    add_flags(parser)  # --base-url (another server, such as a local sandbox), --ini, ...
 
 
 def command(args: argparse.Namespace, out: Optional[TextIO] = None,
@@ -849,10 +846,8 @@ def command(args: argparse.Namespace, out: Optional[TextIO] = None,
         print("avangate-compat check: this contacts the configured server with read-only "
               "calls; pass --live to run it", file=err)
         return 2
-    overrides = {"base_url": args.base_url} if args.base_url else {}
     try:
-        config = Config.from_ini(args.ini, args.section, **overrides) if args.ini \
-            else Config.from_env(**overrides)
+        config = config_from(args)
     except (ConfigurationError, ValueError, TypeError) as exc:
         print(f"avangate-compat check: {exc}", file=err)
         return 2
@@ -860,10 +855,12 @@ def command(args: argparse.Namespace, out: Optional[TextIO] = None,
         try:
             import vcr  # noqa: F401 - only to say what --record needs
         except ImportError:
-            print("avangate-compat check: --record needs vcrpy (pip install vcrpy)", file=err)
+            print("avangate-compat check: --record needs vcrpy (pip install "
+                  "'avangate-compat[test]')", file=err)
             return 2
-    if args.wsdl_reference is not None and not os.path.isfile(args.wsdl_reference):
-        print(f"avangate-compat check: no file {args.wsdl_reference!r}", file=err)
+    problem = path_problem(args)
+    if problem:
+        print(f"avangate-compat check: {problem}", file=err)
         return 2
     options = Options(config, product=args.product, lead=args.lead, save_wsdl=args.save_wsdl,
                       record=args.record, reference_wsdl=args.wsdl_reference)

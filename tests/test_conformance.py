@@ -312,3 +312,38 @@ def test_the_wsdl_parser_refuses_a_dtd_and_reads_document_literal() -> None:
             "detail": "shipped rpc/encoded, live document/literal"} in differences
     assert {"what": "operation", "name": "getLead",
             "detail": "argument(s) only in the live WSDL: leadCode"} in differences
+
+
+def test_a_bad_path_is_a_usage_error_before_anything_is_sent(
+        check: Check, sandbox: Sandbox, tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    not_xml = tmp_path / "not.wsdl"
+    not_xml.write_text("<html>a proxy's page</html>")
+    garbage = tmp_path / "garbage.wsdl"
+    garbage.write_bytes(b"\xff\xfe not XML at all")
+    cases = [
+        (["--save-wsdl", str(tmp_path / "no-such-dir" / "live.wsdl")],
+         "--save-wsdl", "cannot write there (No such file or directory)"),
+        (["--save-wsdl", str(tmp_path)], "--save-wsdl", "is a directory; give a file name"),
+        (["--record", str(a_file)], "--record", "is not a directory"),
+        (["--record", str(a_file / "tapes")], "--record", "cannot write there"),
+        (["--wsdl-reference", str(not_xml)], "--wsdl-reference",
+         "is not a WSDL document: not a WSDL 1.1 document (root element 'html')"),
+        (["--wsdl-reference", str(garbage)], "--wsdl-reference", "is not a WSDL document: "),
+    ]
+    for argv, option, message in cases:
+        status, out, err = check(*argv)
+        assert (status, out) == (2, ""), argv
+        assert err.startswith(f"avangate-compat check: {option} ") and message in err, err
+        assert err.count("\n") == 1 and "Traceback" not in err
+    assert requested_operations(sandbox) == set()
+    assert not (tmp_path / "no-such-dir").exists()
+
+
+def test_check_takes_the_settings_flags(check: Check, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AVANGATE_MERCHANT_CODE")
+    status, _, err = check()
+    assert status == 2 and "set AVANGATE_MERCHANT_CODE or --merchant-code" in err
+    status, _, err = check("--merchant-code", "NOT-THE-SANDBOX", "--max-retries", "0", "--json")
+    assert status == 1  # logged in with the flag's code: refused by the sandbox
