@@ -4,6 +4,7 @@ SOAP, JSON-RPC and REST, returning the same typed attrs objects whichever protoc
 
 import logging
 
+from ._version import __version__ as __version__
 from .client import Client
 from .config import Config
 from .errors import (
@@ -24,7 +25,6 @@ from .errors import (
 )
 from .logs import show_wire_log, wire_requested
 
-__version__ = "0.1.0"
 # A library logs, it does not print: without the application's own logging set up, retries
 # and the wire log stay silent instead of falling through to stderr.
 logging.getLogger("avangate_compat").addHandler(logging.NullHandler())

@@ -1,4 +1,4 @@
-"""``avangate-compat``: run the sandbox, or the demo of the facade on all three backends."""
+"""avangate-compat: the 2Checkout (Avangate) API 6.0 from the shell, and its local sandbox."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import attrs
 
-from . import Client, models
+from . import Client
+from ._version import __version__
 from .config import BACKENDS
-from .sandbox import DEMO_MERCHANT_CODE, DEMO_SECRET_KEY, Sandbox
+
+if TYPE_CHECKING:  # the sandbox (waitress, werkzeug) loads only for the commands that run it
+    from . import models
+    from .sandbox import Sandbox
 
 DEMO_LEAD = "60E6C4B574"
 DEMO_PRODUCT = "NewProdCodeAPI12345"
@@ -22,15 +26,22 @@ STATUS_PRODUCT = "YourProductCode"
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="avangate-compat", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("sandbox", help="run the local 2Checkout sandbox")
+    parser = argparse.ArgumentParser(
+        prog="avangate-compat", description=__doc__,
+        epilog="`avangate-compat COMMAND --help` shows a command's options; docs/usage.md has "
+               "them all.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                     title="commands")
+    serve = commands.add_parser("sandbox", help="run the local 2Checkout sandbox server",
+                                description="Run the local 2Checkout sandbox: SOAP, JSON-RPC "
+                                            "and REST on one loopback port.")
     serve.add_argument("--host", default="127.0.0.1", help="loopback address (default %(default)s)")
     serve.add_argument("--port", type=int, default=8080,
                        help="port, 0 picks a free one and prints it (default %(default)s)")
-    serve.add_argument("--merchant-code", default=DEMO_MERCHANT_CODE,
-                       help="merchant code logins must use (default %(default)s)")
-    serve.add_argument("--secret-key", default=DEMO_SECRET_KEY,
+    serve.add_argument("--merchant-code", default=None,
+                       help="merchant code logins must use (default: the demo merchant code)")
+    serve.add_argument("--secret-key", default=None,
                        help="secret key hashes are checked with (default: the demo key)")
     serve.add_argument("--session-ttl", type=float, default=600.0,
                        help="session lifetime in seconds (default %(default)s)")
@@ -47,13 +58,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     serve.add_argument("--db", default=None,
                        help="SQLite file that keeps the state across restarts "
                             "(default: in memory)")
-    commands.add_parser("demo", help="run the facade on all three backends against an "
-                                     "in-process sandbox and compare")
+    commands.add_parser("demo", help="try the facade on all three backends, offline",
+                        description="Run the facade on SOAP, JSON-RPC and REST against an "
+                                    "in-process sandbox and compare the answers.")
     from . import cli_call
     cli_call.register(commands)
     from . import conformance
     conformance.add_arguments(commands.add_parser(
-        "check", help="read-only conformance run against your own account (needs --live)"))
+        "check", help="read-only conformance run on your account",
+        description="Read-only conformance run against your own account (needs --live)."))
     args = parser.parse_args(argv)
     if args.command == "call":
         return cli_call.run(args)
@@ -65,8 +78,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from .sandbox import DEMO_MERCHANT_CODE, DEMO_SECRET_KEY, Sandbox
+
     try:
-        sandbox = Sandbox(args.host, args.port, args.merchant_code, args.secret_key,
+        sandbox = Sandbox(args.host, args.port, args.merchant_code or DEMO_MERCHANT_CODE,
+                          args.secret_key or DEMO_SECRET_KEY,
                           args.session_ttl, args.db, args.max_skew, args.session_error,
                           args.latency)
     except ValueError as exc:
@@ -122,6 +138,8 @@ def _run_backend(sandbox: Sandbox, backend: str) -> dict[str, Any]:
 
 
 def demo() -> int:
+    from .sandbox import Sandbox
+
     with Sandbox() as sandbox:
         print(f"sandbox on {sandbox.url} (merchant {sandbox.merchant_code})\n")
         results = {backend: _run_backend(sandbox, backend) for backend in BACKENDS}

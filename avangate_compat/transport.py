@@ -37,6 +37,7 @@ import urllib3
 from urllib3 import connectionpool as u3pool
 from urllib3 import exceptions as u3exc
 
+from ._version import __version__
 from .config import Config
 from .errors import APIError, AvangateError, RateLimitError, RawAnswer, TransportError, api_error
 from .logs import WIRE_LOGGER, wire_requested
@@ -45,7 +46,8 @@ if TYPE_CHECKING:
     from .operations import Operation
 
 log = logging.getLogger("avangate_compat")
-USER_AGENT = "avangate-compat/0.1 (+urllib3)"
+USER_AGENT = f"avangate-compat/{'.'.join(__version__.split('.')[:2])} (+urllib3)"
+"""Names the minor version: a patch release changes no request, recorded cassettes included."""
 _CHUNK = 64 * 1024
 
 
