@@ -49,6 +49,7 @@ from typing import Any, Callable, Optional, TextIO
 import attrs
 
 from . import convert
+from ._version import ISSUES_URL
 from .cli_paths import path_problem
 from .cli_settings import add_flags, config_from
 from .config import BACKENDS, HASH_ALGORITHMS, Config
@@ -60,7 +61,7 @@ UNKNOWN_LEAD = "ZZNOSUCHLEAD"
 BOGUS_SESSION = "avangate-compat-check-bogus-session"
 """Not shaped like a real sessionID (32 hex digits), so no scan mistakes it for one."""
 CASSETTE = "avangate-check.yaml"
-ISSUE_TRACKER = "the avangate-compat project's issue tracker"
+ISSUE_TRACKER = f"the avangate-compat project's issue tracker ({ISSUES_URL})"
 EXPECTED_ERRORS = {"unknown_lead": "NotFoundError", "bogus_session": "SessionError"}
 
 

@@ -266,6 +266,9 @@ def test_installed_console_script(sandbox: Sandbox, env: dict[str, str]) -> None
     (["updateProduct", '{"ProductCode": "X"'],
      "is not valid JSON: Expecting ',' delimiter (line 1, column 20)"),
     (["searchLeads", 'Country=["RO"'], "Country '[\"RO\"' is not valid JSON"),
+    (["searchLeads", '{"Country": "RO"'],  # as docs/usage.md shows it
+     "SearchOptions '{\"Country\": \"RO\"' is not valid JSON: Expecting ',' delimiter "
+     "(line 1, column 17)\n"),
     (["getLead", '"60E6C4B574'], "LeadCode '\"60E6C4B574' is not valid JSON: Unterminated "
                                  "string starting at (line 1, column 1)"),
     (["addLead", '{\n  "Currency": "EUR",\n  "Items": [}\n}'], "(line 3, column 13)"),

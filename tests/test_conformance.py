@@ -83,6 +83,8 @@ def test_a_clean_run_agrees_exits_0_and_calls_no_write(check: Check, sandbox: Sa
     assert "compared with the shipped WSDL: identical" in out
     assert "getLead('60E6C4B574'): equal" in out  # the first lead searchLeads returned
     assert "What to send back" in out
+    assert "issue tracker (https://github.com/avangate-compat/avangate-compat/issues)" \
+        in " ".join(out.split())  # the tracker the package metadata names, as a URL
     assert saved.read_bytes() == Path(shipped_file(SHIPPED_WSDL)).read_bytes().replace(
         b"https://api.2checkout.com/soap/6.0/", f"{sandbox.url}/soap/6.0/".encode())
     assert (tmp_path / "tapes" / conformance.CASSETTE).is_file()

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import pytest
 
@@ -51,16 +51,21 @@ def _run(python: str, script: Path, sandbox: Sandbox, **env: str) -> list[str]:
     return done.stdout.splitlines()
 
 
+def find_python27() -> Optional[str]:
+    """A Python 2.7 that runs (pyenv's or the PATH's), or ``None``."""
+    candidates = [shutil.which("python2.7"),
+                  str(Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+                      / "versions" / "2.7.18" / "bin" / "python2.7")]
+    return next((c for c in candidates if c and Path(c).exists()
+                 and subprocess.run([c, "--version"], capture_output=True,
+                                    check=False).returncode == 0), None)
+
+
 @pytest.fixture(scope="session")
 def python27_with_suds(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """Python 2.7 and the real suds (suds-jurko 0.6) installed for it, or a skip that says
     why. pyenv ships 2.7.18 on these machines; suds comes from PyPI."""
-    candidates = [shutil.which("python2.7"),
-                  str(Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-                      / "versions" / "2.7.18" / "bin" / "python2.7")]
-    python = next((c for c in candidates if c and Path(c).exists()
-                   and subprocess.run([c, "--version"], capture_output=True,
-                                      check=False).returncode == 0), None)
+    python = find_python27()
     if python is None:
         pytest.skip("no Python 2.7 interpreter on this machine")
     target = tmp_path_factory.mktemp("suds27")
