@@ -5,6 +5,7 @@ In process through ``cli.main([...])``, and once as a subprocess of the installe
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -15,8 +16,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from avangate_compat import Client, cli, cli_args, cli_call
+from avangate_compat import Client, ValidationError, cli, cli_args, cli_call
 from avangate_compat.convert import unstructure
 from avangate_compat.sandbox import Sandbox
 from avangate_compat.spec import load
@@ -389,3 +392,28 @@ def test_verbose_is_the_wire_log_switch(run: Run, sandbox: Sandbox) -> None:
     assert f"getLead -> GET {sandbox.url}/rest/6.0/leads/{LEAD}/" in err
     assert "getLead <- HTTP 200" in err
     assert sandbox.credentials["secret_key"] not in err
+
+
+# -- property: the argument parser ends in a call or a usage error --------------------------------
+
+_NAMES = cli_args.operation_names(load())
+_WORD = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(["{", "[", '"', "{}", "[1,]", '{"a": 1,}', "[" * 3000, "{" * 40, "true",
+                     "1e999999999", "NaN", "-", "=", "a=", "=b", "a.b=c", ".x=1", "\ud800"]),
+    st.builds(lambda k, v: f"{k}={v}", st.sampled_from(
+        ["Country", "LeadCode", "Limit", "Page", "SearchOptions", "Items", "ProductName",
+         "BillingDetails.Email", "BillingDetails.X", "Lead.Items", "Status", "x.y.z"]),
+        st.text(max_size=12) | st.sampled_from(["[1", "{}", '"', "[" * 100, "3"])),
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.sampled_from(_NAMES) | st.text(max_size=10), st.lists(_WORD, max_size=4))
+def test_any_command_line_becomes_a_call_or_a_usage_error(operation: str,
+                                                          words: list[str]) -> None:
+    for build in (lambda: cli_args.plan(operation, words),
+                  lambda: cli_args.raw_params("rest", operation, words),
+                  lambda: cli_args.raw_params("soap", operation, words)):
+        with contextlib.suppress(ValidationError):
+            build()
