@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 import attrs
 
 from . import Client
-from ._version import __version__
+from ._version import PROJECT_URL, __version__
 from .config import BACKENDS
 
 if TYPE_CHECKING:  # the sandbox (waitress, werkzeug) loads only for the commands that run it
@@ -28,8 +28,8 @@ STATUS_PRODUCT = "YourProductCode"
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="avangate-compat", description=__doc__,
-        epilog="`avangate-compat COMMAND --help` shows a command's options; docs/usage.md has "
-               "them all.")
+        epilog=f"`avangate-compat COMMAND --help` shows a command's options. Documentation: "
+               f"{PROJECT_URL}")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                      title="commands")

@@ -125,10 +125,10 @@ def plan(operation: str, words: list[str]) -> Call:
     builder = _Builder(load(), operation, (*helper.params, changes))
     builder.take(words)
     values = builder.values
-    fields = values.get("changes", {})
-    if not isinstance(fields, dict):
-        raise usage(f"{operation}: the fields to change are {helper.fields_of} field=value "
-                    "pairs or one JSON object")
+    fields = values.get("changes")
+    if not isinstance(fields, dict) or not fields:
+        raise usage(f"{operation}: name the fields to change, as {helper.fields_of} "
+                    "Field=value pairs or one JSON object")
     return Call(operation, [values[p.name] for p in helper.params], fields)
 
 
@@ -203,7 +203,7 @@ class _Builder:
             raise usage(f"{self.operation} takes {len(self.params)} argument(s) "
                         f"({', '.join(self.names)}); {word!r} is one too many")
         param = self.params[len(self.values)]
-        self.values[param.name] = parse_value(word, self._stringly(param.type), param.name)
+        self.values[param.name] = parse_value(word, _is_stringly(param.type), param.name)
 
     def _pair(self, path: list[str], text: str) -> None:
         head, rest = path[0], path[1:]
@@ -212,7 +212,7 @@ class _Builder:
             if head in self.values:
                 raise usage(f"{self.operation}: {head} is given twice")
             param = self.params[self.names.index(head)]
-            self.values[head] = parse_value(text, self._stringly(param.type), head)
+            self.values[head] = parse_value(text, _is_stringly(param.type), head)
         elif head in self.names:
             self._field(self.params[self.names.index(head)], rest, text)
         elif len(objects) == 1:
@@ -235,7 +235,7 @@ class _Builder:
         field_type = self._field_type(target, type_name, last)
         if last in holder:
             raise usage(f"{self.operation}: {'.'.join([target.name, *fields])} is given twice")
-        holder[last] = parse_value(text, self._stringly(field_type), ".".join(fields))
+        holder[last] = parse_value(text, _is_stringly(field_type), ".".join(fields))
 
     def _object(self, holder: dict[str, Any], name: str) -> dict[str, Any]:
         nested = holder.setdefault(name, {})
@@ -249,9 +249,12 @@ class _Builder:
             raise unknown(f"{type_name} ({self.operation}.{target.name})", field, list(fields))
         return fields[field]
 
-    def _stringly(self, type_name: str) -> bool:
-        return type_name == "string" or type_name in _STRINGLY_FILTERS \
-            or type_name.startswith("enum:")
+
+
+def _is_stringly(type_name: str) -> bool:
+    """Whether a plain word for this spec type is taken as typed (a string, never JSON)."""
+    return type_name == "string" or type_name in _STRINGLY_FILTERS \
+        or type_name.startswith("enum:")
 
 
 def _fields(spec: ApiSpec, type_name: str) -> dict[str, str]:

@@ -335,8 +335,9 @@ def test_the_partial_update_hint_can_be_followed_from_the_command_line(
     assert product.PricingConfigurations  # the rest of the product kept
     status, _, err = run("update_product_fields", "NewProdCodeAPI12345", "ProductNme=X")
     assert status == 2 and "has no 'ProductNme'; did you mean 'ProductName'?" in err
-    status, _, err = run("update_product_fields", "NewProdCodeAPI12345", '"text"')
-    assert status == 2 and "the fields to change are Product field=value pairs" in err
+    for nothing_to_change in (['"text"'], [], ["{}"]):
+        status, _, err = run("update_product_fields", "NewProdCodeAPI12345", *nothing_to_change)
+        assert status == 2 and "name the fields to change, as Product Field=value pairs" in err
     status, out, _ = run("--list")
     assert "update_product_fields(ProductCode: string, Product field=value...) -> boolean" \
         in out.splitlines()
