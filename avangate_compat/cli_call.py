@@ -42,6 +42,7 @@ def register(commands: Any) -> None:
     """Add the ``call`` subcommand to ``avangate-compat``'s subparsers."""
     parser = commands.add_parser(
         "call", help="call any API operation, print the result as JSON",
+        usage="%(prog)s [-h] [--list] [--raw] [-v] [SETTINGS...] [OPERATION] [ARGS ...]",
         description="Call any operation of the 2Checkout API 6.0 and print its result as "
                     "JSON. Credentials come from AVANGATE_* variables (AVANGATE_MERCHANT_CODE, "
                     "AVANGATE_SECRET_KEY, AVANGATE_BACKEND, AVANGATE_BASE_URL, ...) or --ini.",

@@ -36,14 +36,13 @@ def add_flags(parser: argparse.ArgumentParser) -> None:
                     "secret key only ever comes from AVANGATE_SECRET_KEY or --ini")
     for setting in flag_settings():
         default = "required" if setting.required else f"default {setting.default}"
+        shown = f"the setting {setting.name}, {setting.type} ({default}; {setting.variable})"
         if setting.type == "bool":
             group.add_argument(flag(setting), dest=_dest(setting), default=_UNSET,
-                               action=argparse.BooleanOptionalAction,
-                               help=f"{setting.name} ({default})")
+                               action=argparse.BooleanOptionalAction, help=shown)
         else:
             group.add_argument(flag(setting), dest=_dest(setting), default=_UNSET,
-                               metavar=setting.name.upper(),
-                               help=f"{setting.name}: {setting.type} ({default})")
+                               metavar="VALUE", help=shown)
     group.add_argument("--ini", default=None, metavar="FILE",
                        help="read the settings from this INI file instead of the environment")
     group.add_argument("--section", default="avangate",

@@ -368,7 +368,7 @@ def test_a_new_setting_gets_its_flag_without_an_edit(monkeypatch: pytest.MonkeyP
     with pytest.raises(SystemExit):
         cli.main(["call", "--help"])
     out = capsys.readouterr().out
-    assert "--min-tls-version MIN_TLS_VERSION" in out
+    assert "--min-tls-version VALUE" in out and "AVANGATE_MIN_TLS_VERSION" in out
     assert "--client-key-password" not in out
 
 
