@@ -47,22 +47,19 @@ length-prefixed ``IPN_PID[0]``, ``IPN_PNAME[0]``, ``IPN_DATE`` and the answer's 
 from __future__ import annotations
 
 import re
-import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Optional, Union
+from typing import Optional, Union
 
 import attrs
 
 from . import signing
 from .convert import bounded_decimal
 from .errors import ConversionError, IPNSignatureError, ValidationError
+from .signing import Form
 
-MAX_FIELDS = 10_000
 _DIGITS = re.compile(r"[0-9]+")
-
-Form = Union[bytes, bytearray, memoryview, str, Mapping[str, Any], Iterable[Any]]
 
 
 @attrs.frozen
@@ -162,43 +159,7 @@ _key = signing.secret
 
 
 def _fields(form: Form) -> list[tuple[str, str]]:
-    operation = "ipn.verify"
-    if isinstance(form, (bytes, bytearray, memoryview)):
-        try:
-            form = bytes(form).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ValidationError(operation, f"the body is not UTF-8 text ({exc})") from None
-    if isinstance(form, str):
-        try:
-            return urllib.parse.parse_qsl(form, keep_blank_values=True, encoding="utf-8",
-                                          errors="strict", max_num_fields=MAX_FIELDS)
-        except UnicodeDecodeError as exc:
-            raise ValidationError(operation, "a percent-encoded value is not UTF-8 "
-                                             f"({exc})") from None
-        except ValueError as exc:
-            raise ValidationError(operation, f"the body is not a form: {exc}") from None
-    lists = getattr(form, "lists", None)
-    if callable(lists):  # werkzeug MultiDict, Django QueryDict: name -> list, grouped
-        pairs: Iterable[Any] = ((name, value) for name, values in lists() for value in values)
-    elif isinstance(form, Mapping):
-        pairs = ((name, value) for name, values in form.items()
-                 for value in (values if isinstance(values, (list, tuple)) else [values]))
-    elif isinstance(form, Iterable):
-        pairs = form
-    else:
-        raise ValidationError(operation, "expected the raw body (bytes or str), a list of "
-                                         f"(name, value) pairs or a multi-dict, not "
-                                         f"{type(form).__name__}")
-    out = []
-    for pair in pairs:
-        if not (isinstance(pair, (tuple, list)) and len(pair) == 2
-                and isinstance(pair[0], str) and isinstance(pair[1], str)):
-            raise ValidationError(operation, "every field must be a (name, value) pair of "
-                                             f"strings, not {pair!r}")
-        out.append((pair[0], pair[1]))
-        if len(out) > MAX_FIELDS:
-            raise ValidationError(operation, f"more than {MAX_FIELDS} fields")
-    return out
+    return signing.form_fields("ipn.verify", form)
 
 
 # -- reading -------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """The signing rules 2Checkout's notifications share: payment (IPN, :mod:`.ipn`) and license
 change (LCN, :mod:`.lcn`) notifications are checked and answered the same way, here.
 
+- **Input**: the raw urlencoded body (``bytes``/``str``, the received order), ``(name, value)``
+  pairs, or a multi-dict (werkzeug ``MultiDict``, Django ``QueryDict``, a ``dict`` of lists),
+  read into ``(name, value)`` pairs; anything else is a :class:`ValidationError`.
 - **Serialisation**: each value prefixed with its length in **bytes** of its UTF-8 text (an
   empty value gives ``0``), concatenated. Text that is not valid Unicode (a lone surrogate)
   cannot be UTF-8 and is refused with :class:`ValidationError`.
@@ -17,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import Iterable, Sequence
+import urllib.parse
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, Callable, Union
 
@@ -32,6 +36,9 @@ SIGNATURE_FIELDS: tuple[tuple[str, str, Callable[..., Any]], ...] = (
 DIGESTS: dict[str, Callable[..., Any]] = {algo: digest for _, algo, digest in SIGNATURE_FIELDS}
 SIGNATURE_NAMES = frozenset(name for name, _, _ in SIGNATURE_FIELDS)
 DATE_FORMAT = "%Y%m%d%H%M%S"
+MAX_FIELDS = 10_000
+
+Form = Union[bytes, bytearray, memoryview, str, Mapping[str, Any], Iterable[Any]]
 
 
 def secret(operation: str, secret_key: object) -> bytes:
@@ -39,6 +46,47 @@ def secret(operation: str, secret_key: object) -> bytes:
     if not isinstance(secret_key, str) or not secret_key:
         raise ValidationError(operation, "secret_key must be a non-empty string")
     return utf8(operation, secret_key, "secret_key")
+
+
+def form_fields(operation: str, form: Form) -> list[tuple[str, str]]:
+    """The ``(name, value)`` pairs of a notification, from the raw urlencoded body (the
+    received order), pairs (kept as given) or a multi-dict (grouped by name)."""
+    if isinstance(form, (bytes, bytearray, memoryview)):
+        try:
+            form = bytes(form).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(operation, f"the body is not UTF-8 text ({exc})") from None
+    if isinstance(form, str):
+        try:
+            return urllib.parse.parse_qsl(form, keep_blank_values=True, encoding="utf-8",
+                                          errors="strict", max_num_fields=MAX_FIELDS)
+        except UnicodeDecodeError as exc:
+            raise ValidationError(operation, "a percent-encoded value is not UTF-8 "
+                                             f"({exc})") from None
+        except ValueError as exc:
+            raise ValidationError(operation, f"the body is not a form: {exc}") from None
+    lists = getattr(form, "lists", None)
+    if callable(lists):  # werkzeug MultiDict, Django QueryDict: name -> list, grouped
+        pairs: Iterable[Any] = ((name, value) for name, values in lists() for value in values)
+    elif isinstance(form, Mapping):
+        pairs = ((name, value) for name, values in form.items()
+                 for value in (values if isinstance(values, (list, tuple)) else [values]))
+    elif isinstance(form, Iterable):
+        pairs = form
+    else:
+        raise ValidationError(operation, "expected the raw body (bytes or str), a list of "
+                                         f"(name, value) pairs or a multi-dict, not "
+                                         f"{type(form).__name__}")
+    out = []
+    for pair in pairs:
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2
+                and isinstance(pair[0], str) and isinstance(pair[1], str)):
+            raise ValidationError(operation, "every field must be a (name, value) pair of "
+                                             f"strings, not {pair!r}")
+        out.append((pair[0], pair[1]))
+        if len(out) > MAX_FIELDS:
+            raise ValidationError(operation, f"more than {MAX_FIELDS} fields")
+    return out
 
 
 def utf8(operation: str, text: str, what: str) -> bytes:
