@@ -15,10 +15,12 @@ from .errors import (
     DroppedFieldWarning,
     InvalidRequestError,
     IPNSignatureError,
+    LCNSignatureError,
     NotFoundError,
     RateLimitError,
     RawAnswer,
     SessionError,
+    SignatureError,
     TransportError,
     ValidationError,
 )
@@ -49,6 +51,7 @@ __all__ = [
     "DroppedFieldWarning",
     "IPNSignatureError",
     "InvalidRequestError",
+    "LCNSignatureError",
     "Lead",
     "NotFoundError",
     "PricingConfiguration",
@@ -56,6 +59,7 @@ __all__ = [
     "RateLimitError",
     "RawAnswer",
     "SessionError",
+    "SignatureError",
     "TransportError",
     "ValidationError",
 ]
