@@ -16,7 +16,8 @@ the same signature fields as IPN (``SIGNATURE_SHA3_256``, ``SIGNATURE_SHA2_256``
 every one present checked. The inference is checkable: :func:`expected_signatures` and
 :func:`signed_string` show what this module expects for a notification you received, and
 ``signed_fields=[...]`` in :func:`verify` signs exactly the fields you name, in your order,
-should 2Checkout's real rule differ.
+should 2Checkout's real rule differ. The facts: ``docs/api-facts.md``, "License change
+notifications (LCN)".
 """
 
 from __future__ import annotations
