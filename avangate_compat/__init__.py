@@ -16,10 +16,12 @@ from .errors import (
     DroppedFieldWarning,
     InvalidRequestError,
     IPNSignatureError,
+    LCNSignatureError,
     NotFoundError,
     RateLimitError,
     RawAnswer,
     SessionError,
+    SignatureError,
     TransportError,
     ValidationError,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "DroppedFieldWarning",
     "IPNSignatureError",
     "InvalidRequestError",
+    "LCNSignatureError",
     "Lead",
     "NotFoundError",
     "PricingConfiguration",
@@ -59,6 +62,7 @@ __all__ = [
     "RateLimitError",
     "RawAnswer",
     "SessionError",
+    "SignatureError",
     "TransportError",
     "ValidationError",
 ]

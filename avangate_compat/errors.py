@@ -201,8 +201,8 @@ def api_error(operation: str, backend: str, code: Optional[str], message: str,
                              retry_after=retry_after)
 
 
-class IPNSignatureError(AvangateError):
-    """An instant payment notification failed its signature check. ``signature`` names the
+class SignatureError(AvangateError):
+    """A notification from 2Checkout failed its signature check. ``signature`` names the
     field that failed (``SIGNATURE_SHA3_256``, ``SIGNATURE_SHA2_256`` or ``HASH``), or is
     ``None`` when the notification carried none."""
 
@@ -210,3 +210,11 @@ class IPNSignatureError(AvangateError):
         super().__init__(message)
         self.signature = signature
         self.message = message
+
+
+class IPNSignatureError(SignatureError):
+    """An instant payment notification (IPN) failed its signature check."""
+
+
+class LCNSignatureError(SignatureError):
+    """A license change notification (LCN) failed its signature check."""
