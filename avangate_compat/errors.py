@@ -49,7 +49,8 @@ class TransportError(AvangateError):
 
     - ``"connect"``: no connection; the request was never sent.
     - ``"timeout"``, ``"disconnected"``: sent, then no complete answer; it may have run.
-    - ``"http"``: an HTTP status without the protocol's error body (a proxy page, a bare 503).
+    - ``"http"``: an HTTP status without the protocol's error body (a proxy page, a bare 503),
+      or an error answer in which the server reports its own failure (``INTERNAL_ERROR``).
     - ``"deadline"``: the call's total deadline passed.
     - ``"too_large"``: the answer exceeded ``max_answer_bytes``.
     - ``"tls"``: the TLS handshake or certificate failed; ``"url"``: the URL is unusable.
@@ -183,11 +184,22 @@ _STATUS: dict[int, type[APIError]] = {
 }
 
 
+# Codes by which a server reports its own failure (REST's INTERNAL_ERROR, JSON-RPC 2.0's
+# "Internal error"): not a refusal, so not an APIError.
+_SERVER_FAILURES = frozenset({"INTERNAL_ERROR", "-32603"})
+
+
 def api_error(operation: str, backend: str, code: Optional[str], message: str,
               http_status: Optional[int] = None, *,
-              retry_after: Optional[float] = None) -> APIError:
-    """Build the right :class:`APIError` subclass for a server refusal."""
+              retry_after: Optional[float] = None) -> AvangateError:
+    """The error of a server's error answer: the right :class:`APIError` subclass for a
+    refusal. An answer naming the server's own failure is a :class:`TransportError`
+    (``failure="http"``) instead, on every backend: the server did not refuse the call, it
+    failed while running it, so the call may have run, exactly as after a bare HTTP 500."""
     bare = code.rsplit(":", 1)[-1].strip() if code else None
+    if bare in _SERVER_FAILURES:
+        return TransportError(operation, backend, f"the server failed: [{bare}] {message}",
+                              http_status, failure="http", retry_after=retry_after)
     cls = _CODES.get(bare or "") or _NUMERIC.get(bare or "")
     if http_status == 429:
         cls = RateLimitError  # whatever the body calls it, the call was refused, not run
