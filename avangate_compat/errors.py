@@ -7,9 +7,12 @@ The same situation raises the same class whichever protocol answered: a missing 
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import attrs
+
+if TYPE_CHECKING:
+    from .client import Outcome
 
 
 @attrs.frozen
@@ -211,6 +214,31 @@ def api_error(operation: str, backend: str, code: Optional[str], message: str,
         cls = AuthenticationError  # a refused login is never a stale session
     return (cls or APIError)(operation, backend, bare, message, http_status,
                              retry_after=retry_after)
+
+
+class MapStopped(BaseException):
+    """A :meth:`Client.map <avangate_compat.Client.map>` run that ended early, and what it had
+    done: ``outcomes`` holds every call that was sent, in input order (an ``Outcome`` each,
+    its value or its :class:`AvangateError`), ``not_started`` the arguments of every call
+    that never was; ``__cause__`` is what stopped the run. Never raised itself: catch it to
+    get the outcomes whatever stopped the run, or catch the two classes below."""
+
+    def __init__(self, message: str, outcomes: list[Outcome[Any]],
+                 not_started: list[tuple[Any, ...]]) -> None:
+        super().__init__(message)
+        self.outcomes = outcomes
+        self.not_started = not_started
+
+
+class MapInterrupted(MapStopped, KeyboardInterrupt):
+    """Ctrl-C (a :class:`KeyboardInterrupt`) stopped a ``map`` run. Still a
+    ``KeyboardInterrupt``, so ``except Exception`` and ``except AvangateError`` do not swallow
+    it and the program stops as after any Ctrl-C; it only carries the outcomes with it."""
+
+
+class MapAborted(MapStopped, AvangateError):
+    """An exception other than an API error stopped a ``map`` run: one raised by the
+    ``progress`` callback, or a bug; it is chained as ``__cause__``."""
 
 
 class IPNSignatureError(AvangateError):
