@@ -169,8 +169,8 @@ def response(notification: Notification, secret_key: str, algo: str = "sha256",
     or epoch seconds) fixes the answer's date; the default is the current UTC time.
     """
     key = _key("ipn.response", secret_key)
-    digest = _DIGESTS.get(algo)
-    if digest is None or not isinstance(algo, str):
+    digest = _DIGESTS.get(algo) if isinstance(algo, str) else None
+    if digest is None:
         raise ValidationError("ipn.response", f"algo must be 'sha256', 'sha3-256' or 'md5', "
                                               f"not {algo!r}")
     if not isinstance(notification, Notification):
@@ -178,7 +178,7 @@ def response(notification: Notification, secret_key: str, algo: str = "sha256",
     date = _answer_date(now)
     values = [_first(notification, "IPN_PID"), _first(notification, "IPN_PNAME"),
               notification.get("IPN_DATE") or "", date]
-    message = b"".join(_prefixed(value) for value in values)
+    message = b"".join(_prefixed(value, "ipn.response") for value in values)
     mac = hmac.new(key, message, digest).hexdigest()
     if algo == "md5":
         return f"<EPAYMENT>{date}|{mac}</EPAYMENT>"
@@ -192,7 +192,8 @@ def signed_string(fields: Iterable[tuple[str, str]]) -> bytes:
     for name, value in fields:
         if name not in _SIGNATURE_NAMES:
             grouped.setdefault(name, []).append(value)
-    return b"".join(_prefixed(value) for values in grouped.values() for value in values)
+    return b"".join(_prefixed(value, "ipn.signed_string") for values in grouped.values()
+                    for value in values)
 
 
 # -- input ---------------------------------------------------------------------------------------
@@ -201,7 +202,17 @@ def signed_string(fields: Iterable[tuple[str, str]]) -> bytes:
 def _key(operation: str, secret_key: str) -> bytes:
     if not isinstance(secret_key, str) or not secret_key:
         raise ValidationError(operation, "secret_key must be a non-empty string")
-    return secret_key.encode("utf-8")
+    return _utf8(operation, "secret_key", secret_key)
+
+
+def _utf8(operation: str, what: str, text: str) -> bytes:
+    """``text`` as UTF-8; a lone surrogate (what Python makes of undecodable bytes) cannot be
+    encoded, so it is bad input, named but not shown."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(operation, f"{what} holds a lone surrogate (U+D800 to U+DFFF), "
+                                         "which is not text UTF-8 can carry") from None
 
 
 def _fields(form: Form) -> list[tuple[str, str]]:
@@ -213,7 +224,7 @@ def _fields(form: Form) -> list[tuple[str, str]]:
             raise ValidationError(operation, f"the body is not UTF-8 text ({exc})") from None
     if isinstance(form, str):
         try:
-            return urllib.parse.parse_qsl(form, keep_blank_values=True, encoding="utf-8",
+            form = urllib.parse.parse_qsl(form, keep_blank_values=True, encoding="utf-8",
                                           errors="strict", max_num_fields=MAX_FIELDS)
         except UnicodeDecodeError as exc:
             raise ValidationError(operation, "a percent-encoded value is not UTF-8 "
@@ -232,20 +243,21 @@ def _fields(form: Form) -> list[tuple[str, str]]:
         raise ValidationError(operation, "expected the raw body (bytes or str), a list of "
                                          f"(name, value) pairs or a multi-dict, not "
                                          f"{type(form).__name__}")
-    out = []
+    out: list[tuple[str, str]] = []
     for pair in pairs:
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2
                 and isinstance(pair[0], str) and isinstance(pair[1], str)):
             raise ValidationError(operation, "every field must be a (name, value) pair of "
                                              f"strings, not {pair!r}")
+        _utf8(operation, f"field {len(out)} ({pair[0][:40]!a})", pair[0] + pair[1])
         out.append((pair[0], pair[1]))
         if len(out) > MAX_FIELDS:
             raise ValidationError(operation, f"more than {MAX_FIELDS} fields")
     return out
 
 
-def _prefixed(value: str) -> bytes:
-    data = value.encode("utf-8")
+def _prefixed(value: str, operation: str) -> bytes:
+    data = _utf8(operation, "a field value", value)
     return str(len(data)).encode("ascii") + data
 
 
@@ -316,15 +328,24 @@ def _int(text: Optional[str]) -> Optional[int]:
 
 
 def _answer_date(now: Union[datetime, float, None]) -> str:
+    """``YmdHis`` in UTC: 14 digits, so a year from 1000 to 9999."""
     if now is None:
         return time.strftime("%Y%m%d%H%M%S", time.gmtime())
-    if isinstance(now, datetime):
+    if not isinstance(now, datetime) and (isinstance(now, bool)
+                                          or not isinstance(now, (int, float))):
+        raise ValidationError("ipn.response", "now must be a datetime or epoch seconds")
+    try:
+        if not isinstance(now, datetime):
+            now = datetime.fromtimestamp(now, timezone.utc)
         if now.tzinfo is not None:
             now = now.astimezone(timezone.utc).replace(tzinfo=None)
-        return now.strftime("%Y%m%d%H%M%S")
-    if isinstance(now, bool) or not isinstance(now, (int, float)):
-        raise ValidationError("ipn.response", "now must be a datetime or epoch seconds")
-    return time.strftime("%Y%m%d%H%M%S", time.gmtime(now))
+    except (ValueError, OverflowError, OSError):  # NaN, infinite, beyond the calendar
+        now = None
+    if now is None or not 1000 <= now.year <= 9999:
+        raise ValidationError("ipn.response", "now must be a date the answer can carry "
+                                              "(YmdHis: years 1000 to 9999, finite epoch "
+                                              "seconds)")
+    return now.strftime("%Y%m%d%H%M%S")
 
 
 __all__ = ["IPNSignatureError", "Notification", "ProductLine", "response", "signed_string",
