@@ -185,11 +185,11 @@ def response(notification: Notification, secret_key: str, algo: str = "sha256",
     return f'<sig algo="{algo}" date="{date}">{mac}</sig>'
 
 
-def signed_string(fields: Iterable[tuple[str, str]]) -> bytes:
+def signed_string(fields: Form) -> bytes:
     """The bytes the signatures cover: every non-signature field's values, each prefixed with
     its UTF-8 byte length, names in order of first appearance, each name's values together."""
     grouped: dict[str, list[str]] = {}
-    for name, value in fields:
+    for name, value in _fields(fields, "ipn.signed_string"):
         if name not in _SIGNATURE_NAMES:
             grouped.setdefault(name, []).append(value)
     return b"".join(_prefixed(value, "ipn.signed_string") for values in grouped.values()
@@ -215,8 +215,7 @@ def _utf8(operation: str, what: str, text: str) -> bytes:
                                          "which is not text UTF-8 can carry") from None
 
 
-def _fields(form: Form) -> list[tuple[str, str]]:
-    operation = "ipn.verify"
+def _fields(form: Form, operation: str = "ipn.verify") -> list[tuple[str, str]]:
     if isinstance(form, (bytes, bytearray, memoryview)):
         try:
             form = bytes(form).decode("utf-8")

@@ -42,6 +42,10 @@ _IGNORED_OPTIONS = frozenset({"cache", "cachingpolicy", "prettyxml", "plugins", 
                               "retxml", "nosend", "service", "port", "xstq", "autoblend"})
 
 
+# Settings the legacy Client derives itself (SOAP, the url's WSDL and endpoint, no merchant).
+_DERIVED = frozenset({"backend", "wsdl", "soap_url", "merchant_code"})
+
+
 class LegacyObject:
     """What suds returned for a complex value: attribute access (``lead.Items``), item access
     (``lead["Items"]``), iteration over ``(name, value)`` pairs, fields in the answer's order."""
@@ -258,6 +262,10 @@ class Client:
             raise ConfigurationError("money must be 'float' (as suds) or 'decimal'")
         if not isinstance(url, str) or not url.strip():
             raise ConfigurationError("url must be the WSDL's URL, a non-empty string")
+        derived = sorted(_DERIVED & set(options))
+        if derived:
+            raise ConfigurationError(f"{', '.join(derived)}: set by the legacy Client from url "
+                                     "and location, not an option")
         settings = {k: v for k, v in options.items() if k not in _IGNORED_OPTIONS}
         if timeout is not None:
             settings["read_timeout"] = timeout

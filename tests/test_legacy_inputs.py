@@ -144,3 +144,10 @@ def test_every_refusal_is_raised_before_any_connection(sandbox: Sandbox) -> None
         with pytest.raises((ValidationError, ConfigurationError)):
             call()
     assert sandbox.service.stats.snapshot()["connections"] == before
+
+
+@pytest.mark.parametrize("option", ["backend", "wsdl", "soap_url", "merchant_code"])
+def test_an_option_the_client_sets_itself_is_a_configuration_error(option: str) -> None:
+    options: dict[str, Any] = {option: "http://127.0.0.1:9/"}
+    with pytest.raises(ConfigurationError, match=option):
+        Client("http://127.0.0.1:9/soap/6.0/?wsdl", **options)
