@@ -195,7 +195,13 @@ class Client(metaclass=_ClientType):
         :class:`~avangate_compat.AvangateError` it raised (one failure does not stop the run).
 
         ``rate_limit`` caps the calls started per second (never more in any one-second
-        window); ``progress(done, total)`` is called as each call ends."""
+        window); ``progress(done, total)`` is called as each call ends.
+
+        Ctrl-C, an exception from ``progress`` or a bug stops the run: no call starts after
+        it, the calls in flight end (within their deadline), and the stop is raised carrying
+        the outcomes so far: :class:`~avangate_compat.errors.MapInterrupted` (a
+        ``KeyboardInterrupt``) or :class:`~avangate_compat.errors.MapAborted`, both
+        :class:`~avangate_compat.errors.MapStopped` with ``.outcomes`` and ``.not_started``."""
         if isinstance(max_workers, bool) or not isinstance(max_workers, int) \
                 or not 1 <= max_workers <= 256:
             raise ValidationError("map", "max_workers must be an integer from 1 to 256")
@@ -204,29 +210,9 @@ class Client(metaclass=_ClientType):
                                        or not 0 < rate_limit <= 100_000):
             raise ValidationError("map", "rate_limit must be a number of calls per second")
         items = [item if isinstance(item, tuple) else (item,) for item in calls]
-        outcomes: list[Optional[Outcome[Any]]] = [None] * len(items)
-        pacer = _Pacer(rate_limit) if rate_limit else None
-        lock = threading.Lock()
-        done = [0]
-
-        def run(index: int) -> None:
-            if pacer is not None:
-                pacer.wait()
-            try:
-                outcomes[index] = Outcome(items[index], self.call(operation, *items[index]))
-            except AvangateError as exc:
-                outcomes[index] = Outcome(items[index], error=exc)
-            if progress is not None:
-                with lock:
-                    done[0] += 1
-                    progress(done[0], len(items))
-
-        from concurrent.futures import ThreadPoolExecutor
-        with ThreadPoolExecutor(max_workers=max_workers,
-                                thread_name_prefix="avangate-map") as pool:
-            for future in [pool.submit(run, i) for i in range(len(items))]:
-                future.result()  # a bug (not an API error) surfaces here
-        return [outcome for outcome in outcomes if outcome is not None]
+        from .bulk import run_map
+        return run_map(functools.partial(self.call, operation), items, max_workers,
+                       _Pacer(rate_limit).wait if rate_limit else None, progress)
 
     def _page_checked(self, result: models.LeadSearchResult, page: int,
                       previous: Optional[list[Optional[str]]], last_page: Optional[int]) -> bool:
@@ -428,11 +414,11 @@ class _Pacer:
         self._next = 0.0
         self._lock = threading.Lock()
 
-    def wait(self) -> None:
+    def wait(self, stopped: threading.Event) -> None:
         with self._lock:  # held while waiting: the next caller's slot follows this start
             delay = self._next - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
+            if delay > 0 and stopped.wait(delay):
+                return  # the run stopped: no call follows, no slot is taken
             self._next = time.monotonic() + self._interval
 
 

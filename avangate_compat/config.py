@@ -11,7 +11,7 @@ import math
 import os
 from collections.abc import Mapping
 from typing import Any, Optional, Union
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import attrs
 
@@ -26,49 +26,80 @@ HASH_ALGORITHMS = ("sha256", "sha3-256", "md5")
 DEFAULT_BASE_URL = "https://api.2checkout.com"
 
 
+# A refused setting is named, with what it takes; its value is never shown: a secret key
+# pasted into the wrong setting would otherwise be printed.
+_HIDDEN = " (the value given is not shown)"
+
+
 def _one_of(choices: tuple[str, ...]) -> Any:
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
         if value not in choices:
             raise ConfigurationError(
-                f"{attribute.name} must be one of {', '.join(choices)}; got {value!r}")
+                f"{attribute.name} must be one of {', '.join(choices)}{_HIDDEN}")
     return check
+
+
+def _text(name: str, value: str) -> None:
+    """Text that can be sent: not holding lone surrogates, which is what ``os.environ``
+    makes of bytes that are not UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigurationError(f"{name} must be UTF-8 text, and the environment or file "
+                                 f"gave it bytes that are not{_HIDDEN}") from None
 
 
 def _non_empty(_inst: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ConfigurationError(f"{attribute.name} must be a non-empty string")
+    _text(attribute.name, value)
 
 
 def _positive(_inst: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 \
             or not math.isfinite(value):
-        raise ConfigurationError(f"{attribute.name} must be a positive finite number; "
-                                 f"got {value!r}")
+        raise ConfigurationError(f"{attribute.name} must be a positive finite number"
+                                 f"{_HIDDEN}")
 
 
 def _not_negative(_inst: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0 \
             or not math.isfinite(value):
-        raise ConfigurationError(f"{attribute.name} must be a finite number >= 0; "
-                                 f"got {value!r}")
+        raise ConfigurationError(f"{attribute.name} must be a finite number >= 0{_HIDDEN}")
 
 
 def _int_between(low: int, high: int) -> Any:
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: int) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ConfigurationError(f"{attribute.name} must be an integer from {low} to "
-                                     f"{high}; got {value!r}")
+                                     f"{high}{_HIDDEN}")
     return check
 
 
 def _flag(_inst: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
-        raise ConfigurationError(f"{attribute.name} must be True or False; got {value!r}")
+        raise ConfigurationError(f"{attribute.name} must be True or False{_HIDDEN}")
 
 
 def _optional_text(_inst: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
         raise ConfigurationError(f"{attribute.name} must be a non-empty string or None")
+    if value is not None:
+        _text(attribute.name, value)
+
+
+def _url(name: str, url: str) -> SplitResult:
+    """The parts of an http(s) URL with a host; a URL may hold credentials, so it is not
+    shown when refused."""
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - read for its check: a port that is not a number raises
+    except ValueError:
+        usable = False
+    if not usable:
+        raise ConfigurationError(f"{name} must be an http(s) URL with a host{_HIDDEN}")
+    return parts
 
 
 def _is_loopback(host: Optional[str]) -> bool:
@@ -140,13 +171,15 @@ class Config:
         if not (self.verify_tls is True or (isinstance(self.verify_tls, str)
                                             and self.verify_tls.strip())):
             raise ConfigurationError("verify_tls must be True or the path of a CA bundle")
+        if isinstance(self.verify_tls, str):
+            _text("verify_tls", self.verify_tls)
+        if self.proxy is not None:
+            _url("proxy", self.proxy)
         for name in ("base_url", "soap_url", "jsonrpc_url", "rest_url"):
             url = getattr(self, name)
             if url is None:
                 continue
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ConfigurationError(f"{name} must be an http(s) URL; got {url!r}")
+            parts = _url(name, url)
             if parts.scheme == "http" and not self.allow_insecure_http \
                     and not _is_loopback(parts.hostname):
                 raise ConfigurationError(
@@ -224,7 +257,13 @@ class Config:
         import configparser
 
         parser = configparser.ConfigParser(interpolation=None)
-        if not parser.read(path, encoding="utf-8"):
+        try:
+            found = parser.read(path, encoding="utf-8")
+        except (UnicodeDecodeError, configparser.Error) as exc:
+            what = "UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "an INI file"
+            raise ConfigurationError(f"configuration file {os.fspath(path)!r} is not "
+                                     f"{what}") from None
+        if not found:
             raise ConfigurationError(f"cannot read configuration file {os.fspath(path)!r}")
         if not parser.has_section(section):
             raise ConfigurationError(f"no [{section}] section in {os.fspath(path)!r}")
@@ -283,5 +322,10 @@ def _parse(field: attrs.Attribute[Any], raw: str) -> Any:
         if type_name == "float":
             return float(raw)
     except ValueError:
-        raise ConfigurationError(f"{field.name}: cannot read {raw!r} as {type_name}") from None
+        raise ConfigurationError(f"{field.name} must be {_EXPECTED.get(type_name, type_name)}"
+                                 f"{_HIDDEN}") from None
     return raw
+
+
+_EXPECTED = {"bool": "yes or no (true/false, on/off, 1/0)", "int": "an integer",
+             "float": "a number"}

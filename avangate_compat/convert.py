@@ -60,6 +60,8 @@ def _as_list(value: Any) -> list[Any]:
     if isinstance(value, tuple):
         return list(value)
     if isinstance(value, Mapping):
+        if not value:  # a "0"-keyed list with no keys: no elements, not one empty element
+            return []
         keyed = _keyed_list(value)
         return keyed if keyed is not None else [value]  # PHP's single-element "array"
     return [value]

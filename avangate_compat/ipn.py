@@ -47,7 +47,6 @@ length-prefixed ``IPN_PID[0]``, ``IPN_PNAME[0]``, ``IPN_DATE`` and the answer's 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Optional, Union
@@ -146,10 +145,11 @@ def response(notification: Notification, secret_key: str, algo: str = "sha256",
     return signing.receipt("ipn.response", key, values, algo, now)
 
 
-def signed_string(fields: Iterable[tuple[str, str]]) -> bytes:
+def signed_string(fields: Form) -> bytes:
     """The bytes the signatures cover: every non-signature field's values, each prefixed with
     its UTF-8 byte length, names in order of first appearance, each name's values together."""
-    return signing.signed_string("ipn.verify", fields)
+    return signing.signed_string("ipn.signed_string",
+                                 signing.form_fields("ipn.signed_string", fields))
 
 
 # -- input ---------------------------------------------------------------------------------------

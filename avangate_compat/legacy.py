@@ -29,9 +29,10 @@ from typing import Any, Callable, Optional
 
 from .auth import login_params
 from .config import Config
-from .errors import APIError, ConfigurationError, SessionError, WebFault
+from .errors import APIError, ConfigurationError, SessionError, ValidationError, WebFault
 from .operations import OPERATIONS, Operation, synthetic
 from .transport import HttpRequest, Transport
+from .validate import MAX_NESTING, sendable
 
 __all__ = ["Client", "LegacyObject", "WebFault", "asdict", "callRPC"]
 
@@ -39,6 +40,10 @@ __all__ = ["Client", "LegacyObject", "WebFault", "asdict", "callRPC"]
 # suds constructor call works unchanged.
 _IGNORED_OPTIONS = frozenset({"cache", "cachingpolicy", "prettyxml", "plugins", "faults",
                               "retxml", "nosend", "service", "port", "xstq", "autoblend"})
+
+
+# Settings the legacy Client derives itself (SOAP, the url's WSDL and endpoint, no merchant).
+_DERIVED = frozenset({"backend", "wsdl", "soap_url", "merchant_code"})
 
 
 class LegacyObject:
@@ -109,18 +114,28 @@ def _wrap(value: Any, money: Callable[[Decimal], Any], type_name: str = "") -> A
     return value
 
 
-def _plain(value: Any) -> Any:
-    """Arguments as the codecs take them: results sent back become plain data again, and
-    Python 2's byte strings become text."""
+def _plain(value: Any, depth: int = 0) -> Any:
+    """Results sent back as plain data again; anything else is left for :func:`_arguments`
+    to check (bytes included), and nothing below the deepest level the checks accept is
+    walked."""
+    if depth > MAX_NESTING:
+        return value
     if isinstance(value, LegacyObject):
-        return {name: _plain(item) for name, item in value}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {name: _plain(item, depth + 1) for name, item in value}
+    if isinstance(value, Mapping):  # PHP-style integer keys become text, as they always did
+        return {str(k) if type(k) is int else k: _plain(v, depth + 1)
+                for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value).decode("utf-8")
+        return [_plain(v, depth + 1) for v in value]
     return value
+
+
+def _arguments(operation: str, values: Any, name: str = "args") -> list[Any]:
+    """Legacy arguments as the codecs take them, checked at the entry point, before any I/O:
+    what the wire cannot carry (bytes that are not UTF-8, sets, NaN, objects) is a
+    :class:`ValidationError` naming where it is; Python 2's byte strings become text."""
+    return [sendable(operation, f"{name}[{i}]", _plain(value))
+            for i, value in enumerate(values)]
 
 
 class _Sessions:
@@ -245,6 +260,12 @@ class Client:
                  timeout: Optional[float] = None, **options: Any) -> None:
         if money not in ("float", "decimal"):
             raise ConfigurationError("money must be 'float' (as suds) or 'decimal'")
+        if not isinstance(url, str) or not url.strip():
+            raise ConfigurationError("url must be the WSDL's URL, a non-empty string")
+        derived = sorted(_DERIVED & set(options))
+        if derived:
+            raise ConfigurationError(f"{', '.join(derived)}: set by the legacy Client from url "
+                                     "and location, not an option")
         settings = {k: v for k, v in options.items() if k not in _IGNORED_OPTIONS}
         if timeout is not None:
             settings["read_timeout"] = timeout
@@ -259,8 +280,9 @@ class Client:
         self.options = config
 
     def _invoke(self, name: str, args: list[Any]) -> Any:
+        plain = _arguments(name, args)
         try:
-            data = self._caller.invoke(name, [_plain(a) for a in args])
+            data = self._caller.invoke(name, plain)
         except APIError as exc:
             raise WebFault(exc) from exc
         return _wrap(data, self._money)
@@ -294,17 +316,27 @@ def callRPC(request: Any, host: str, debug: bool = False, *,
     numbers), objects readable as attributes or items. An error answer raises
     :class:`~avangate_compat.APIError` (the PHP helper printed it and returned nothing). Any
     method passes through, modelled or not."""
-    fields = request if isinstance(request, Mapping) else vars(request)
-    method, params = fields.get("method"), _plain(fields.get("params", []))
-    request_id = fields.get("id", 1)
-    if not isinstance(method, str) or not method or not isinstance(params, list):
-        raise ConfigurationError("callRPC needs a request with a method name and params list")
+    if not isinstance(host, str) or not host.strip():
+        raise ConfigurationError("callRPC's host must be the JSON-RPC URL, a non-empty string")
+    fields = request if isinstance(request, Mapping) else getattr(request, "__dict__", None)
+    if not isinstance(fields, Mapping) or isinstance(request, type):
+        raise ValidationError("callRPC", "the request must be a dict or an object with "
+                                         "jsonrpc, method, params and id")
+    method, params = fields.get("method"), fields.get("params", [])
+    if not isinstance(method, str) or not method.strip() or not isinstance(params,
+                                                                         (list, tuple)):
+        raise ValidationError("callRPC", "the request needs a method name and a params list")
+    params = _arguments(method, params, "params")
+    request_id = sendable("callRPC", "id", fields.get("id", 1))
+    version = sendable("callRPC", "jsonrpc", fields.get("jsonrpc", "2.0"))
+    if isinstance(request_id, (list, dict)) or isinstance(version, (list, dict)):
+        raise ValidationError("callRPC", "the request's id and jsonrpc must be plain values")
     caller = _rpc_caller(host, secret_key)
 
     def encode(operation: Operation[Any], args: list[Any]) -> HttpRequest:
         from .backends._json import dumps
 
-        body = dumps({"jsonrpc": fields.get("jsonrpc", "2.0"), "method": operation.name,
+        body = dumps({"jsonrpc": version, "method": operation.name,
                       "params": args, "id": request_id})
         return HttpRequest("POST", host, body, {"Content-Type": "application/json",
                                                  "Accept": "application/json"},

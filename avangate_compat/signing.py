@@ -77,12 +77,13 @@ def form_fields(operation: str, form: Form) -> list[tuple[str, str]]:
         raise ValidationError(operation, "expected the raw body (bytes or str), a list of "
                                          f"(name, value) pairs or a multi-dict, not "
                                          f"{type(form).__name__}")
-    out = []
+    out: list[tuple[str, str]] = []
     for pair in pairs:
         if not (isinstance(pair, (tuple, list)) and len(pair) == 2
                 and isinstance(pair[0], str) and isinstance(pair[1], str)):
             raise ValidationError(operation, "every field must be a (name, value) pair of "
                                              f"strings, not {pair!r}")
+        utf8(operation, pair[0] + pair[1], f"field {len(out)} ({pair[0][:40]!a})")
         out.append((pair[0], pair[1]))
         if len(out) > MAX_FIELDS:
             raise ValidationError(operation, f"more than {MAX_FIELDS} fields")

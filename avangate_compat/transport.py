@@ -298,6 +298,9 @@ class Transport:
                 timeout=timeout, retries=False, redirect=False, preload_content=False,
                 decode_content=False)
             body = _read_body(response, config, operation, backend, exchange)
+            if _cut_in_headers(request.method, response.status, response.headers, body):
+                raise TransportError(operation, backend, "connection dropped before the "
+                                     "answer's headers ended", failure="disconnected")
             response.release_conn()  # read to the end: the connection goes back to the pool
             answer = Answer(response.status, response.reason or "", response.headers, body)
             response = None
@@ -476,6 +479,17 @@ class _Inflater:
             tail = self._zlib.flush()
             if tail:
                 yield tail
+
+
+def _cut_in_headers(method: str, status: int, headers: Mapping[str, str], body: bytes) -> bool:
+    """Whether an answer may be a connection dropped inside its headers. http.client takes the
+    end of the stream for the end of the header block, so such a cut reads as an answer with
+    no body and nothing framing one (no ``Content-Length``, not chunked): a dropped
+    connection, not an answer. A complete answer frames its body, even an empty one; only
+    HEAD, 1xx, 204 and 304 answers have none to frame."""
+    if body or method == "HEAD" or status < 200 or status in (204, 304):
+        return False
+    return "Content-Length" not in headers and "Transfer-Encoding" not in headers
 
 
 def _deadline_error(operation: str, backend: str, config: Config) -> TransportError:

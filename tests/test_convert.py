@@ -68,6 +68,13 @@ def test_single_object_where_a_list_is_declared_is_a_one_item_list() -> None:
     assert product.PricingConfigurations[0].BillingCountries == ["RO"]
 
 
+
+def test_an_empty_object_where_a_list_is_declared_is_an_empty_list() -> None:
+    # A "0"-keyed list with no element is {}: no leads, not one lead with every field empty.
+    found = structure({"Items": {}, "Pagination": {"Count": 0}}, models.LeadSearchResult)
+    assert found.Items == []
+    assert structure({"PricingConfigurations": {}}, models.Product).PricingConfigurations == []
+
 @pytest.mark.parametrize(("raw", "expected"), [
     ("true", True), ("0", False), (1, True), ("False", False), (True, True)])
 def test_booleans(raw: object, expected: bool) -> None:
