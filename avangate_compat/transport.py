@@ -308,7 +308,8 @@ class Transport:
         except TransportError:
             raise
         except (u3exc.HTTPError, OSError, ValueError) as exc:
-            if exchange.expired:
+            # the read timeout is cut to what remains, so it can fire just before the watchdog
+            if exchange.expired or time.monotonic() >= deadline:
                 raise _deadline_error(operation, backend, config) from exc
             raise _transport_error(operation, backend, exc) from exc
         finally:
