@@ -63,13 +63,13 @@ def get_path(value: Any, path: str) -> Any:
     return value
 
 
-def _set_path(filters: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+def set_path(filters: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     """A copy of ``filters`` with ``value`` at the dotted ``path`` (inner objects copied)."""
     head, _, rest = path.partition(".")
     out = dict(filters)
     if rest:
         inner = out.get(head)
-        out[head] = _set_path(dict(inner) if isinstance(inner, Mapping) else {}, rest, value)
+        out[head] = set_path(dict(inner) if isinstance(inner, Mapping) else {}, rest, value)
     else:
         out[head] = value
     return out
@@ -93,7 +93,7 @@ def pages(client: Client, family: str, filters: Mapping[str, Any], *,
     number = start_page(spec, filters)
 
     def fetch(page: int) -> Any:
-        return client.call(operation, _set_path(filters, spec.input_page, page))
+        return client.call(operation, set_path(filters, spec.input_page, page))
 
     previous: Optional[list[Any]] = None
     last_page: Optional[int] = None
