@@ -59,8 +59,31 @@ class ExportError(ValidationError):
 # -- what is written ----------------------------------------------------------------------------
 
 
+_MARK = "\udc00"  # a lone surrogate: no UTF-8 text holds one, so it marks our own strings
+
+
 def to_json(value: Any) -> str:
-    """Compact JSON in which a :class:`Decimal` is a number with its exact digits."""
+    """Compact JSON in which a :class:`Decimal` is a number with its exact digits.
+
+    The C encoder writes each decimal as a marked string, and the marks are then replaced by
+    the digits; should the data itself hold a mark, the slower exact encoder runs instead."""
+    marked = [0]
+
+    def decimal(obj: Any) -> str:
+        if isinstance(obj, Decimal) and obj.is_finite():
+            marked[0] += 1
+            return f"{_MARK}{obj}{_MARK}"
+        return str(obj)
+
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=decimal)
+    if not marked[0]:
+        return text
+    if text.count(_MARK) != 2 * marked[0]:
+        return _exact_json(value)
+    return text.replace(f'"{_MARK}', "").replace(f'{_MARK}"', "")  # only ours: counted
+
+
+def _exact_json(value: Any) -> str:
     if isinstance(value, str):
         return encode_basestring(value)
     if value is None:
@@ -72,10 +95,10 @@ def to_json(value: Any) -> str:
     if isinstance(value, (int, float)):
         return json.dumps(value)
     if isinstance(value, Mapping):
-        return "{" + ",".join(f"{encode_basestring(str(k))}:{to_json(v)}"
+        return "{" + ",".join(f"{encode_basestring(str(k))}:{_exact_json(v)}"
                               for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
-        return "[" + ",".join(to_json(v) for v in value) + "]"
+        return "[" + ",".join(_exact_json(v) for v in value) + "]"
     return encode_basestring(str(value))
 
 
@@ -339,6 +362,11 @@ def _walk(client: Client, state: State, filters: dict[str, Any], sink: _Sink,
     return Summary(state.family, state.page, state.items, first)
 
 
+def _encodable(text: str) -> bytes:
+    """UTF-8; a lone surrogate (JSON can carry one) written as its JSON escape ``\\udc00``."""
+    return text.encode("utf-8", "backslashreplace")
+
+
 class _Sink:
     offset = 0
 
@@ -351,7 +379,10 @@ class _StreamSink(_Sink):
         self._stream = stream
 
     def write(self, text: str) -> None:
-        self._stream.write(text)
+        try:
+            self._stream.write(text)
+        except UnicodeEncodeError:  # nothing was written: the stream encodes a text whole
+            self._stream.write(_encodable(text).decode("utf-8"))
         self._stream.flush()
 
 
@@ -366,7 +397,7 @@ class _FileSink(_Sink):
         self.offset = self._file.tell()
 
     def write(self, text: str) -> None:
-        self._file.write(text.encode("utf-8"))
+        self._file.write(_encodable(text))
         self._file.flush()
         self.offset = self._file.tell()
 

@@ -285,3 +285,31 @@ def test_resume_refuses_an_output_cut_shorter_than_its_state(
     target.write_bytes(target.read_bytes()[:100])
     status, _, err = run("leads", "Limit=10", "--resume", "-o", str(target))
     assert status == 2 and "is shorter than" in err and "without --resume" in err
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ({"Amount": Decimal("22.50"), "Tiny": Decimal("-0.000001"), "Big": Decimal("1E+3")},
+     '{"Amount":22.50,"Tiny":-0.000001,"Big":1E+3}'),
+    ({"Text": 'quote " back \\ newline \n é', "List": [Decimal("0.10"), None, True, 3, 1.5]},
+     '{"Text":"quote \\" back \\\\ newline \\n é","List":[0.10,null,true,3,1.5]}'),
+    ({"Marked": "\udc00", "Amount": Decimal("9.90")}, '{"Marked":"\udc00","Amount":9.90}'),
+    ({"NaN": Decimal("NaN"), "Nested": {"A": [{"B": Decimal("1.000")}]}},
+     '{"NaN":"NaN","Nested":{"A":[{"B":1.000}]}}'),
+])
+def test_json_keeps_decimal_digits_whatever_the_text_holds(value: Any, expected: str) -> None:
+    assert export.to_json(value) == export._exact_json(value) == expected
+
+
+def test_a_lone_surrogate_from_the_server_is_written_as_its_json_escape(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    body = (b'{"Items": [{"LeadCode": "A", "CartId": "x\\udc00y"}], '
+            b'"Pagination": {"Page": 1, "Limit": 200, "Count": 1}}')
+    monkeypatch.setenv("AVANGATE_MERCHANT_CODE", "M")
+    monkeypatch.setenv("AVANGATE_SECRET_KEY", "S")
+    with fakehttp.serve(fakehttp.answer(http("200 OK", body))) as server:
+        target = tmp_path / "leads.jsonl"
+        assert main(["export", "leads", "--backend", "rest", "--base-url", server.url, "-q",
+                     "-o", str(target)]) == 0
+    raw = target.read_bytes()
+    assert b'"CartId":"x\\udc00y"' in raw
+    assert json.loads(raw.decode("utf-8"))["CartId"] == "x\udc00y"
