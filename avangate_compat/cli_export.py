@@ -16,13 +16,17 @@ without a terminal, or with ``--quiet``, there is none. Exit status as ``call``:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Optional, TextIO
 
 from .errors import AvangateError, ConfigurationError, ValidationError
+
+if TYPE_CHECKING:
+    from .export import PageWritten
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 _NAME = "avangate-compat export"
@@ -100,7 +104,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     output = Path(args.output) if args.output not in (None, "-") else None
     fmt = args.format or ("csv" if output is not None and output.suffix.lower() == ".csv"
                           else "jsonl")
-    written: list[Any] = []
+    written: list[PageWritten] = []
     try:
         operation = paginator(args.family).operation
         filters: dict[str, Any] = build_args(operation, args.filters)[0] if args.filters \
@@ -143,9 +147,21 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         bar.close()
         err.write(f"{_NAME}: interrupted{_stopped(written, output)}\n")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # stdout closed early (| head): stop quietly, as pipes expect
+        bar.close()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        with contextlib.suppress(OSError, ValueError):  # not a real file: nothing to silence
+            os.dup2(devnull, out.fileno())
+        os.close(devnull)
+        return EXIT_ERROR
+    except OSError as exc:  # the output cannot be written: a full disk, no permission
+        bar.close()
+        err.write(f"{_NAME}: cannot write {exc.filename or 'the output'}: {exc.strerror or exc}"
+                  f"{_stopped(written, output)}\n")
+        return EXIT_ERROR
 
 
-def _stopped(written: list[Any], output: Optional[Path]) -> str:
+def _stopped(written: list[PageWritten], output: Optional[Path]) -> str:
     """Where a failed run stands, and how to go on."""
     done = f"after page {written[0].page} ({written[0].items} items written)" if written \
         else "before the first page was written"
@@ -188,7 +204,7 @@ class _Bar:
         self._enabled = enabled
         self._bar: Any = None
 
-    def update(self, progress: Any) -> None:
+    def update(self, progress: PageWritten) -> None:
         if not self._enabled:
             return
         if self._bar is None:

@@ -217,7 +217,13 @@ class State:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.pop("version") != STATE_VERSION:
                 raise ValueError("another version")
-            return cls(**data)
+            state = cls(**data)
+            numbers = (state.page, state.items, state.bytes, state.limit)
+            if not all(type(n) is int and n >= 0 for n in numbers) \
+                    or not isinstance(state.filters, dict) \
+                    or not isinstance(state.last_keys, list):
+                raise ValueError("a field has the wrong type")
+            return state
         except (ValueError, TypeError, KeyError, OSError) as exc:
             raise ExportError(f"the export state {path} cannot be read ({exc}); export "
                               "again without --resume") from None

@@ -313,3 +313,34 @@ def test_a_lone_surrogate_from_the_server_is_written_as_its_json_escape(
     raw = target.read_bytes()
     assert b'"CartId":"x\\udc00y"' in raw
     assert json.loads(raw.decode("utf-8"))["CartId"] == "x\udc00y"
+
+
+def test_a_state_file_of_the_wrong_shape_is_refused(run: Run, sandbox: Sandbox,
+                                                    tmp_path: Path) -> None:
+    target = tmp_path / "leads.jsonl"
+    _interrupted(run, sandbox, target)
+    state_file = tmp_path / "leads.jsonl.export-state"
+    state = json.loads(state_file.read_text())
+    state_file.write_text(json.dumps({**state, "bytes": "many"}))
+    status, _, err = run("leads", "Limit=10", "--resume", "-o", str(target))
+    assert status == 2 and "cannot be read" in err
+    state_file.write_text("{not json")
+    status, _, err = run("leads", "Limit=10", "--resume", "-o", str(target))
+    assert status == 2 and "cannot be read" in err
+
+
+def test_an_output_that_cannot_be_written_is_one_error_line(run: Run, tmp_path: Path) -> None:
+    status, out, err = run("leads", "-o", str(tmp_path / "no-such-folder" / "leads.jsonl"))
+    assert (status, out) == (1, "") and err.count("\n") == 1
+    assert "cannot write" in err and "No such file or directory" in err
+
+
+def test_a_reader_that_stops_early_ends_the_export_quietly(
+        run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    status, _, err = run("leads", "Limit=5")
+    assert (status, err) == (1, "")
