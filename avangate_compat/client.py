@@ -37,7 +37,6 @@ from .session import SessionAuth
 from .transport import Transport
 
 if TYPE_CHECKING:
-
     from . import convert, models
     from . import operations as ops
     from . import validate as v
