@@ -350,7 +350,7 @@ def _walk(client: Client, state: State, filters: dict[str, Any], sink: _Sink,
                 kept = [item for item in items
                         if paginate.get_path(item, pager.item_key) not in skip]
                 if len(kept) != len(items) or (before is not None and page.count != before):
-                    notice(f"the search matched {before} items when the export began and "
+                    notice(f"the search matched {before} items when the export stopped and "
                            f"{page.count} now; {len(items) - len(kept)} item(s) already "
                            "written were skipped")
                 items, skip = kept, set()

@@ -256,7 +256,7 @@ def test_items_added_before_the_cut_while_stopped_are_not_written_twice(
         leads[:0] = ["NEW1", "NEW2"]  # page 2 now starts two items earlier
         assert main([*words, "--resume"]) == 0
     err = capsys.readouterr().err
-    assert "matched 25 items when the export began and 27 now; 2 item(s) already written " \
+    assert "matched 25 items when the export stopped and 27 now; 2 item(s) already written " \
            "were skipped" in err
     codes = [line["LeadCode"] for line in _lines(target.read_text())]
     assert codes == [f"L{n:03d}" for n in range(25)]
