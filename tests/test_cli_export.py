@@ -344,3 +344,19 @@ def test_a_reader_that_stops_early_ends_the_export_quietly(
     monkeypatch.setattr("sys.stdout", ClosedPipe())
     status, _, err = run("leads", "Limit=5")
     assert (status, err) == (1, "")
+
+
+def test_the_bar_library_is_loaded_only_to_show_a_bar(sandbox: Sandbox, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from avangate_compat.cli import main; "
+            "status = main(['export', 'leads', '-o', sys.argv[1]]); "
+            "print(status, 'tqdm' in sys.modules)")
+    env = {**os.environ, "AVANGATE_MERCHANT_CODE": sandbox.merchant_code,
+           "AVANGATE_SECRET_KEY": sandbox.credentials["secret_key"],
+           "AVANGATE_BASE_URL": sandbox.url}
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "leads.jsonl")],
+                          capture_output=True, text=True, env=env, timeout=120, check=True)
+    assert done.stdout.split() == ["0", "False"]
