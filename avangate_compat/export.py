@@ -49,11 +49,10 @@ STATE_VERSION = 1
 EXTRA_COLUMN = "_extra"
 
 
-class ExportError(ValidationError):
-    """An export that cannot start as asked (nothing is sent or written then)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("export", message)
+def refused(message: str) -> ValidationError:
+    """An export that cannot start as asked (nothing is sent or written then); errors.py
+    holds every exception class, so this is a :class:`ValidationError` of the export."""
+    return ValidationError("export", message)
 
 
 # -- what is written ----------------------------------------------------------------------------
@@ -225,8 +224,8 @@ class State:
                 raise ValueError("a field has the wrong type")
             return state
         except (ValueError, TypeError, KeyError, OSError) as exc:
-            raise ExportError(f"the export state {path} cannot be read ({exc}); export "
-                              "again without --resume") from None
+            raise refused(f"the export state {path} cannot be read ({exc}); export "
+                          "again without --resume") from None
 
     def differences(self, other: State) -> list[str]:
         """Why ``other`` (this run's settings) cannot continue this state."""
@@ -273,17 +272,17 @@ def start(family: str, filters: Mapping[str, Any], fmt: str) -> tuple[dict[str, 
     """Checked filters without a page, and the page size: everything decided before I/O."""
     pager = paginate.paginator(family)
     if fmt not in FORMATS:
-        raise ExportError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise refused(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if paginate.get_path(filters, pager.input_page) is not None:
-        raise ExportError(f"{pager.input_page} is not a filter of an export: it walks every "
-                          "page (--resume continues an interrupted one)")
+        raise refused(f"{pager.input_page} is not a filter of an export: it walks every "
+                      "page (--resume continues an interrupted one)")
     limit = paginate.get_path(filters, pager.input_limit)
     if limit is None:
         limit = pager.max_limit
     if isinstance(limit, bool) or not isinstance(limit, int) \
             or not 1 <= limit <= pager.max_limit:
-        raise ExportError(f"{pager.input_limit} (the page size) must be an integer from 1 to "
-                          f"{pager.max_limit}")
+        raise refused(f"{pager.input_limit} (the page size) must be an integer from 1 to "
+                      f"{pager.max_limit}")
     return paginate.set_path(dict(filters), pager.input_limit, limit), limit
 
 
@@ -299,9 +298,9 @@ def run(client: Client, family: str, filters: Mapping[str, Any], fmt: str, *,
                    flattener.columns if flattener else None)
     if output is None:
         if resume:
-            raise ExportError("--resume needs an output file (--output)")
+            raise refused("--resume needs an output file (--output)")
         if stream is None:
-            raise ExportError("give an output file or a stream")
+            raise refused("give an output file or a stream")
         sink: _Sink = _StreamSink(stream)
         if flattener is not None:
             sink.write(header(flattener))
@@ -312,17 +311,17 @@ def run(client: Client, family: str, filters: Mapping[str, Any], fmt: str, *,
         state = State.load(path)
         changed = state.differences(wanted)
         if changed:
-            raise ExportError(f"{path} was written for another export ({'; '.join(changed)}); "
-                              "export again without --resume")
+            raise refused(f"{path} was written for another export ({'; '.join(changed)}); "
+                          "export again without --resume")
         size = output.stat().st_size if output.exists() else 0
         if size < state.bytes:
-            raise ExportError(f"{output} is shorter than {path} records ({size} < "
-                              f"{state.bytes} bytes): it was changed; export again without "
-                              "--resume")
+            raise refused(f"{output} is shorter than {path} records ({size} < "
+                          f"{state.bytes} bytes): it was changed; export again without "
+                          "--resume")
         resumed = output.exists()
     elif resume and output.exists() and output.stat().st_size > 0:
-        raise ExportError(f"nothing to resume: {output} has no {STATE_SUFFIX} file beside it "
-                          "(the export finished, or did not write it)")
+        raise refused(f"nothing to resume: {output} has no {STATE_SUFFIX} file beside it "
+                      "(the export finished, or did not write it)")
     with _FileSink(output, state.bytes if resumed else None) as sink:
         if sink.offset == 0 and flattener is not None:
             sink.write(header(flattener))
