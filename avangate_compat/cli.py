@@ -63,6 +63,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                     "in-process sandbox and compare the answers.")
     from . import cli_call
     cli_call.register(commands)
+    from . import cli_export
+    cli_export.register(commands)
     from . import conformance
     conformance.add_arguments(commands.add_parser(
         "check", help="read-only conformance run on your account",
@@ -70,6 +72,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "call":
         return cli_call.run(args)
+    if args.command == "export":
+        return cli_export.run(args)
     if args.command == "check":
         return conformance.command(args)
     if args.command == "sandbox":

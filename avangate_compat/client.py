@@ -30,7 +30,6 @@ from .errors import (
     APIError,
     AvangateError,
     ConversionError,
-    TransportError,
     ValidationError,
     api_error,
 )
@@ -38,8 +37,6 @@ from .session import SessionAuth
 from .transport import Transport
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from . import convert, models
     from . import operations as ops
     from . import validate as v
@@ -108,8 +105,14 @@ class Client(metaclass=_ClientType):
         self._transport.close()
 
     def __getattr__(self, name: str) -> Any:
-        """Every operation of the spec is a method, ``client.<operation>(*args)``, whether or
-        not it has a typed one below."""
+        """Every operation of the spec is a method, ``client.<operation>(*args)``, and every
+        paged search a walker, ``client.iter_<family>(**filters)``, whether or not it has a
+        typed one below."""
+        if name.startswith("iter_"):  # every paged search of the spec has its walker
+            from . import paginate
+            from .spec import load
+            if name[len("iter_"):] in load().paginators:
+                return functools.partial(paginate.iterate, self, name[len("iter_"):])
         operation = ops.OPERATIONS.get(name)
         if operation is None or not operation.needs_session or name.startswith("_"):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
@@ -137,44 +140,30 @@ class Client(metaclass=_ClientType):
         return self.call(ops.SEARCH_LEADS, filters)
 
     def iter_leads(self, *, prefetch: bool = False,
+                   progress: Optional[Callable[[int, int], None]] = None,
                    **filters: Any) -> Generator[models.Lead, None, None]:
-        """Every lead matching ``filters``, fetching pages lazily as the loop needs them; only
-        the current page is held, so memory stays flat however many leads there are. With
-        ``prefetch=True`` the next page is fetched (in one background thread) while the loop
-        works on the current one.
+        """Every lead matching ``filters`` (those of :meth:`searchLeads`; ``Page`` is the page
+        to start from), fetching pages lazily as the loop needs them; only the current page
+        is held, so memory stays flat however many leads there are. With ``prefetch=True``
+        the next page is fetched (in one background thread) while the loop works on the
+        current one. ``progress(done, total)`` is called after each page, as :meth:`map`
+        calls it: leads handed out so far, and the leads the walk will give.
 
         A server that ignores ``Page`` would repeat one page forever: a page equal to the one
         before, a page other than the one asked for, or more pages than ``Count`` allows
         raise :class:`TransportError` instead."""
-        page = filters.pop("Page", 1)
-        previous: Optional[list[Optional[str]]] = None
-        last_page: Optional[int] = None
-        ahead: Optional[Future[models.LeadSearchResult]] = None
-        pool = None
-        if prefetch:
-            from concurrent.futures import ThreadPoolExecutor
-            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="avangate-prefetch")
-        try:
-            while True:
-                result = ahead.result() if ahead is not None \
-                    else self.searchLeads(**filters, Page=page)
-                ahead = None
-                done = self._page_checked(result, page, previous, last_page)
-                count = result.Pagination.Count if result.Pagination else None
-                limit = (result.Pagination.Limit if result.Pagination else None) \
-                    or len(result.Items)
-                if last_page is None and count is not None and limit:
-                    last_page = -(-count // limit)  # fixed at the first page: no endless walk
-                if pool is not None and not done:
-                    ahead = pool.submit(self.searchLeads, **filters, Page=page + 1)
-                yield from result.Items
-                if done:
-                    return
-                previous = [lead.LeadCode for lead in result.Items]
-                page += 1
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=False)
+        from . import paginate
+        return paginate.items(self, "leads", filters, prefetch=prefetch, progress=progress)
+
+    def iter_products(self, *, prefetch: bool = False,
+                      progress: Optional[Callable[[int, int], None]] = None,
+                      **filters: Any) -> Generator[models.Product, None, None]:
+        """Every product matching ``filters`` (those of ``searchProducts``: Name, Codes,
+        Types, Enabled, ReviewStatus, GroupName, Limit; ``Page`` to start from), walked as
+        :meth:`iter_leads` walks leads, with the same guards, ``prefetch`` and
+        ``progress``."""
+        from . import paginate
+        return paginate.items(self, "products", filters, prefetch=prefetch, progress=progress)
 
     @overload
     def map(self, operation: Operation[T], calls: Iterable[Any], *, max_workers: int = 8,
@@ -213,22 +202,6 @@ class Client(metaclass=_ClientType):
         from .bulk import run_map
         return run_map(functools.partial(self.call, operation), items, max_workers,
                        _Pacer(rate_limit).wait if rate_limit else None, progress)
-
-    def _page_checked(self, result: models.LeadSearchResult, page: int,
-                      previous: Optional[list[Optional[str]]], last_page: Optional[int]) -> bool:
-        """Whether ``result`` (page ``page``) is the last page; TransportError if the server
-        does not page as asked."""
-        pagination = result.Pagination
-        codes = [lead.LeadCode for lead in result.Items]
-        if (pagination is not None and pagination.Page not in (None, page)) \
-                or (codes and codes == previous) \
-                or (last_page is not None and page > last_page):
-            raise TransportError("searchLeads", self.backend,
-                                 f"the server does not page: page {page} was not "
-                                 "answered as asked (repeated or beyond Count)")
-        count = pagination.Count if pagination else None
-        limit = (pagination.Limit if pagination else None) or len(result.Items)
-        return not result.Items or count is None or page * limit >= count
 
     def addLead(self, lead: Union[models.Lead, Mapping[str, Any]]) -> models.LeadResponse:
         """Create a lead; the answer holds its new ``LeadCode`` and ``CreatedAt``."""

@@ -146,8 +146,55 @@ def sandbox_drift(data: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _type_at(data: dict[str, Any], type_name: str, path: str) -> Optional[str]:
+    """The spec type at the dotted ``path`` of ``type_name`` (None: no such field)."""
+    for step in path.split("."):
+        fields = data["types"].get(type_name)
+        if fields is None or step not in fields:
+            return None
+        type_name = fields[step]
+    return type_name
+
+
+def paginator_drift(data: dict[str, Any]) -> list[str]:
+    """Every paginator names a real paged search: its filter parameter, the page and limit
+    fields in it, and where the answer holds the items (with their key) and the paging."""
+    problems = []
+    for family, entry in data.get("paginators", {}).items():
+        where = f"paginator {family}"
+        if not re.fullmatch(r"[a-z][a-z_]*", family):
+            problems.append(f"{where}: iter_{family} is not a method name")
+        op = data["operations"].get(entry.get("operation"))
+        if op is None or not op.get("session", True):
+            problems.append(f"{where}: no operation {entry.get('operation')!r}")
+            continue
+        params = {p["name"]: p["type"] for p in op["params"]}
+        if list(params) != [entry["input"]]:
+            problems.append(f"{where}: {entry['input']!r} is not the only parameter of "
+                            f"{entry['operation']} ({', '.join(params)})")
+            continue
+        filter_type = params[entry["input"]]
+        for key in ("input_page", "input_limit"):
+            if _type_at(data, filter_type, entry[key]) != "int":
+                problems.append(f"{where}: {key} {entry[key]!r} is no int of {filter_type}")
+        for key in ("result_page", "result_limit", "result_count"):
+            if _type_at(data, op["result"], entry[key]) != "int":
+                problems.append(f"{where}: {key} {entry[key]!r} is no int of {op['result']}")
+        items = _type_at(data, op["result"], entry["result_items"]) or ""
+        if not items.endswith("[]"):
+            problems.append(f"{where}: result_items {entry['result_items']!r} is no list "
+                            f"of {op['result']}")
+        elif _type_at(data, items[:-2], entry["item_key"]) is None:
+            problems.append(f"{where}: item_key {entry['item_key']!r} is no field of "
+                            f"{items[:-2]}")
+        limit = entry.get("max_limit")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            problems.append(f"{where}: max_limit must be a positive integer")
+    return problems
+
+
 CHECKS: list[Callable[[dict[str, Any]], list[str]]] = [
-    model_drift, wsdl_drift, check_drift, table_drift, sandbox_drift]
+    model_drift, wsdl_drift, check_drift, table_drift, sandbox_drift, paginator_drift]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)

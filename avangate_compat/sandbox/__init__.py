@@ -165,7 +165,8 @@ class Sandbox:
         """Arm a fault for the next ``count`` matching requests (1 by default) or for
         ``seconds``: kind is latency (ms), http_error (status), html (status), drop, truncate,
         session_expiry or rate_limit (retry_after); ``protocols=[...]`` and
-        ``operations=[...]`` narrow what it matches. Returns the armed fault."""
+        ``operations=[...]`` narrow what it matches; ``after=N`` lets the first N matching
+        requests through before it fires. Returns the armed fault."""
         body: dict[str, Any] = {"kind": kind, **options}
         if count is not None:
             body["count"] = count
