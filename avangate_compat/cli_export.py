@@ -23,6 +23,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, TextIO
 
+import attrs
+
 from .errors import AvangateError, ConfigurationError, ValidationError
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ _USAGE = (_NAME, "export", "avangate-compat call")  # errors of the command line
 
 def register(commands: Any) -> None:
     """Add the ``export`` subcommand to ``avangate-compat``'s subparsers."""
-    from .config import BACKENDS
+    from .cli_settings import add_flags
     from .spec import load
 
     families = sorted(load().paginators)
@@ -62,16 +64,10 @@ def register(commands: Any) -> None:
                              "page (same filters and format), without duplicates")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bar and no summary line")
-    parser.add_argument("--backend", choices=BACKENDS, default=None,
-                        help="protocol (default: AVANGATE_BACKEND or the INI file, else jsonrpc)")
-    parser.add_argument("--base-url", default=None,
-                        help="host root, e.g. a sandbox's http://127.0.0.1:8080")
-    parser.add_argument("--ini", default=None, metavar="FILE",
-                        help="read the settings from this INI file instead of the environment")
-    parser.add_argument("--section", default="avangate",
-                        help="INI section (default %(default)s)")
     parser.add_argument("-v", "--verbose", action="store_true",
-                        help="log the client's retries and logins on stderr (without secrets)")
+                        help="log every request and answer (the wire log, secrets replaced: "
+                             "as AVANGATE_LOG=wire), retries and logins on stderr")
+    add_flags(parser)
 
 
 def run(args: argparse.Namespace, stdout: Optional[TextIO] = None,
@@ -95,8 +91,8 @@ def run(args: argparse.Namespace, stdout: Optional[TextIO] = None,
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from . import Client, export
-    from .cli_call import _settings_from, build_args
-    from .config import Config
+    from .cli_args import build_args
+    from .cli_settings import config_from
     from .paginate import paginator
 
     secrets: list[str] = []
@@ -113,11 +109,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise ValidationError(_NAME, "the filters must be Name=value pairs or one JSON "
                                          "object")
         export.start(args.family, filters, fmt)  # every check before the settings are read
-        settings = {key: value for key, value in (("backend", args.backend),
-                                                  ("base_url", args.base_url))
-                    if value is not None}
-        config = Config.from_ini(args.ini, args.section, **settings) if args.ini \
-            else Config.from_env(_settings_from(os.environ), **settings)
+        config = config_from(args)
+        if args.verbose:
+            config = attrs.evolve(config, log_wire=True)
         secrets = [config.secret_key]
         with Client(config) as client:
             def on_page(progress: export.PageWritten) -> None:
