@@ -3,10 +3,11 @@
 ``spec.json`` is data only, in the spirit of botocore's service models: every object type
 (fields in order, a ``[]`` suffix for lists), every operation (parameters in wire order after
 the sessionID, the result type, whether repeating it is safe, how REST maps it), the enums, the
-search filters, the REST and SOAP endpoints, and one ``inferred`` section that marks every
-detail chosen without public documentation. The operation table, the argument checks, the WSDL
-generator, the sandbox's routes and the coverage tests all derive from it; the models are
-written by hand for readable typing, and a test holds them field by field against it.
+search filters, the REST and SOAP endpoints, a one-line doc per model type (``type_docs``), and
+one ``inferred`` section that marks every detail chosen without public documentation. The
+operation table, the argument checks, the sandbox's routes and the coverage tests all derive
+from it; the WSDL and the models (``models.py``) are generated from it by the scripts in
+``wsdl/tools`` and checked in, and a test fails when either no longer matches.
 """
 
 from __future__ import annotations
