@@ -394,7 +394,8 @@ def main() -> int:
     settings += (f"; latency 50 ms over {seconds * 2:.0f} s; map of {bulk_calls} calls, "
                  f"{rated} rate-limited; {leads} leads listed")
     text = report(command, overhead, start, logins, rates, settings, sections)
-    Path(args.output).write_text(text, encoding="utf-8")
+    from .models_startup import kept_section  # measured by its own command: carried over
+    Path(args.output).write_text(text + kept_section(Path(args.output)), encoding="utf-8")
     print(text)
     return 0
 
