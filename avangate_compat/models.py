@@ -398,7 +398,8 @@ class ReturnMethod(ApiObject):
 
 @attrs.define(kw_only=True)
 class PricingConfiguration(ApiObject):
-    """``Code`` is read-only; ``PricingSchema`` (DYNAMIC or FLAT) cannot change on update."""
+    """A product's pricing configuration. ``Code`` is read-only; ``PricingSchema`` (DYNAMIC or
+    FLAT) cannot change on update."""
 
     Name: Optional[str] = None
     Code: Optional[str] = None
