@@ -38,8 +38,7 @@ def build(spec: dict[str, Any]) -> dict[str, type]:
                                  attrs.field(type=text, default=None))
         cls = attrs.make_class(name, attributes, bases=(ApiObject,), kw_only=True,
                                slots=True, weakref_slot=True, auto_exc=True, order=False,
-                               collect_by_mro=True,
-                               on_setattr=[attrs.setters.convert, attrs.setters.validate])
+                               collect_by_mro=True)  # attrs.define's settings, in effect
         cls.__doc__ = docs[name]
         cls.__module__ = __name__
         classes[name] = cls
