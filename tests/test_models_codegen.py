@@ -99,8 +99,17 @@ def test_long_docs_are_wrapped_within_the_line_length() -> None:
      r"Lead.Weight: 'Kilograms' is neither a scalar nor a model type"),
     (lambda d: d["types"]["Lead"].update(Search="LeadSearchOptions"),
      r"Lead.Search: 'LeadSearchOptions' is neither"),
+    (lambda d: d["type_docs"].update(Lead='Ends on a "quote"'), r"type_docs.Lead: a doc"),
+    (lambda d: d["type_docs"].update(Lead='Holds """ quotes'), r"type_docs.Lead: a doc"),
+    (lambda d: d["types"]["Lead"].update({"class": "string"}),
+     r"field of Lead 'class' cannot be a Python name"),
+    (lambda d: d["types"]["Lead"].update({"extra_fields": "string"}),
+     r"field of Lead 'extra_fields' cannot"),
+    (lambda d: (d["types"].update({"Bad-Name": {}}), d["type_docs"].update({"Bad-Name": "x"})),
+     r"type 'Bad-Name' cannot be a Python name"),
 ], ids=["a type without a doc", "a doc without a type", "an unknown field type",
-        "a filter type as a field"])
+        "a filter type as a field", "a doc ending on a quote", "a doc with triple quotes",
+        "a keyword as field", "ApiObject's own field", "a type name with a dash"])
 def test_a_spec_the_generator_cannot_write_out_is_refused(change: Any, message: str) -> None:
     make_models = _make_models()
     data = copy.deepcopy(raw())

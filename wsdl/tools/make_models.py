@@ -17,6 +17,7 @@ test fails when it no longer matches the spec. This script is not part of the in
 from __future__ import annotations
 
 import json
+import keyword
 import sys
 import textwrap
 from pathlib import Path
@@ -46,7 +47,7 @@ from __future__ import annotations
 
 
 class SpecError(Exception):
-    """The spec cannot be written out as models (a type or a doc is missing)."""
+    """The spec cannot be written out as models (a doc or a type missing, a bad name)."""
 
 
 def model_types(spec: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -76,13 +77,24 @@ def render(spec: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _name(name: str, what: str) -> str:
+    """``name`` if it can be a Python class or attribute name beside ApiObject's own."""
+    if not name.isidentifier() or keyword.iskeyword(name) or name == "extra_fields":
+        raise SpecError(f"{what} {name!r} cannot be a Python name of a model")
+    return name
+
+
 def _class(name: str, fields: dict[str, str], doc: str, types: dict[str, Any]) -> str:
+    if '"""' in doc or "\\" in doc or doc.endswith('"'):
+        raise SpecError(f"type_docs.{name}: a doc cannot hold triple quotes or backslashes, "
+                        "nor end with a quote")
     lines = textwrap.wrap(doc, WIDTH - len('    """""""'))
     docstring = "\n    ".join(lines)
-    out = ["\n\n@attrs.define(kw_only=True)\n", f"class {name}(ApiObject):\n",
+    out = ["\n\n@attrs.define(kw_only=True)\n", f"class {_name(name, 'type')}(ApiObject):\n",
            f'    """{docstring}"""\n\n']
     for field, type_name in fields.items():
-        out.append(f"    {field}: {_annotation(name, field, type_name, types)}\n")
+        out.append(f"    {_name(field, f'field of {name}')}: "
+                   f"{_annotation(name, field, type_name, types)}\n")
     return "".join(out)
 
 
