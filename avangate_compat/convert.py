@@ -276,8 +276,13 @@ class _Converter:
         does not declare go to ``extra_fields``, and cattrs' error notes become the field path
         of a :class:`ConversionError`. Only conversion errors are translated: anything else
         is a bug of this library and propagates as it is."""
-        module = vars(sys.modules[cls.__module__])
-        attrs.resolve_types(cls, globalns=module, localns=module)
+        # Annotations are text (PEP 563), read in the modules of the class and its bases
+        # (ApiObject's extra_fields is declared in model_base); never in the class's own
+        # namespace, where a field named as its type (RecurringOptions) would shadow it.
+        namespace: dict[str, Any] = {}
+        for base in reversed(cls.__mro__):
+            namespace.update(vars(sys.modules[base.__module__]))
+        attrs.resolve_types(cls, globalns=namespace, localns=namespace)
         names = frozenset(f.name for f in attrs.fields(cls) if f.name != "extra_fields")
         generated: Callable[[Any, Any], Any] = make_dict_structure_fn(
             cls, self._conv, _cattrs_detailed_validation=True, extra_fields=override(omit=True))

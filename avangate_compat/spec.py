@@ -5,10 +5,11 @@
 the sessionID, the result type, whether repeating it is safe, how REST maps it), the enums, the
 search filters, the REST and SOAP endpoints, the paged searches (``paginators``: which
 operation, which input fields carry page and limit, where the items and the paging facts sit in
-the answer), and one ``inferred`` section that marks every detail chosen without public
-documentation. The operation table, the argument checks, the WSDL
-generator, the sandbox's routes and the coverage tests all derive from it; the models are
-written by hand for readable typing, and a test holds them field by field against it.
+the answer), a one-line doc per model type (``type_docs``), and one ``inferred`` section that
+marks every detail chosen without public documentation. The operation table, the argument
+checks, the sandbox's routes and the coverage tests all derive from it; the WSDL and the models
+(``models.py``) are generated from it by the scripts in ``wsdl/tools`` and checked in, and a
+test fails when either no longer matches.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from avangate_compat.sandbox import DEMO_MERCHANT_CODE, DEMO_SECRET_KEY, control
 
+from . import sections
 from .run import HERE, sandbox_process
 
 HEADING = "## 8. Export: `avangate-compat export leads` over a big account"
@@ -108,24 +109,6 @@ def section(command: str, leads: int) -> str:
         "", *table]) + "\n"
 
 
-def write(results: Path, text: str) -> None:
-    """Replace section 8 of RESULTS.md (or add it), leaving the other sections as they are."""
-    current = results.read_text(encoding="utf-8") if results.exists() else ""
-    head, found, tail = current.partition(HEADING)
-    rest = tail[tail.find("\n## "):] if found and "\n## " in tail else ""
-    results.write_text(head.rstrip("\n") + "\n\n" + text + rest, encoding="utf-8")
-
-
-def keep_section(results: Path, text: str) -> str:
-    """``text`` (a whole new RESULTS.md) with the export section of the old file kept."""
-    current = results.read_text(encoding="utf-8") if results.exists() else ""
-    _, found, tail = current.partition(HEADING)
-    if not found:
-        return text
-    kept = HEADING + (tail[:tail.find("\n## ")] if "\n## " in tail else tail)
-    return text.rstrip("\n") + "\n\n" + kept.rstrip("\n") + "\n"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20,000 leads (smoke run)")
@@ -133,7 +116,7 @@ def main() -> int:
     args = parser.parse_args()
     command = "python -m benchmarks.export" + (" --quick" if args.quick else "")
     text = section(command, 20_000 if args.quick else 100_000)
-    write(Path(args.output), text)
+    sections.write(Path(args.output), "export", text)
     print(text)
     return 0
 

@@ -29,8 +29,16 @@ SCALAR_TYPES: dict[str, Any] = {"string": str, "int": int, "boolean": bool, "dec
 
 
 def _make_wsdl() -> Any:
-    path = ROOT / "wsdl" / "tools" / "make_wsdl.py"
-    loaded = importlib.util.spec_from_file_location("make_wsdl", path)
+    return _tool("make_wsdl")
+
+
+def _make_models() -> Any:
+    return _tool("make_models")
+
+
+def _tool(name: str) -> Any:
+    path = ROOT / "wsdl" / "tools" / f"{name}.py"
+    loaded = importlib.util.spec_from_file_location(name, path)
     assert loaded is not None and loaded.loader is not None
     module = importlib.util.module_from_spec(loaded)
     loaded.loader.exec_module(module)
@@ -77,6 +85,14 @@ def wsdl_drift(data: dict[str, Any]) -> list[str]:
     rendered = _make_wsdl().render(data)
     return [] if rendered == shipped else [
         "wsdl/avangate-6.0.wsdl differs from the spec: run python wsdl/tools/make_wsdl.py"]
+
+
+def generated_models_drift(data: dict[str, Any]) -> list[str]:
+    """``models.py`` is what the generator writes from the spec, byte for byte."""
+    shipped = (ROOT / "avangate_compat" / "models.py").read_text(encoding="utf-8")
+    rendered = _make_models().render(data)
+    return [] if rendered == shipped else [
+        "avangate_compat/models.py differs from the spec: run python wsdl/tools/make_models.py"]
 
 
 def check_drift(data: dict[str, Any]) -> list[str]:
@@ -194,7 +210,8 @@ def paginator_drift(data: dict[str, Any]) -> list[str]:
 
 
 CHECKS: list[Callable[[dict[str, Any]], list[str]]] = [
-    model_drift, wsdl_drift, check_drift, table_drift, sandbox_drift, paginator_drift]
+    model_drift, generated_models_drift, wsdl_drift, check_drift, table_drift, sandbox_drift,
+    paginator_drift]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
@@ -213,6 +230,10 @@ BREAKAGES: list[tuple[str, Callable[[dict[str, Any]], None], Callable[..., list[
      model_drift),
     ("a field typed otherwise", lambda d: d["types"]["LeadItem"].update(Quantity="string"),
      model_drift),
+    ("a field the generated models lack", lambda d: d["types"]["Product"].update(
+        Weight="decimal"), generated_models_drift),
+    ("a model doc changed", lambda d: d["type_docs"].update(Lead="A lead."),
+     generated_models_drift),
     ("a field the WSDL lacks", lambda d: d["types"]["Product"].update(Weight="decimal"),
      wsdl_drift),
     ("an operation renamed", lambda d: d["operations"].update(
