@@ -391,7 +391,7 @@ class SandboxApp:
         if operation == "login":
             return self.service.login(*(typed(i) for i in range(count)))
         self.service.check_session(arg(0))
-        return getattr(self.service, operation)(*(typed(i) for i in range(1, count)))
+        return self.service.call(operation, *(typed(i) for i in range(1, count)))
 
     # -- REST ----------------------------------------------------------------------------------
 
@@ -451,7 +451,7 @@ class SandboxApp:
             if body.get(field) not in (None, value):
                 raise Fault("INVALID_PARAMETERS", f"{field} in the body differs from the URL")
             args[param] = {**body, field: value}
-        result = getattr(self.service, operation)(*args.values())
+        result = self.service.call(operation, *args.values())
         created = _REST_CREATED.get(operation)
         if created is not None:
             response = Response(b"", 201)
