@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
+import requests
 
-from avangate_compat.sandbox import schema
+from avangate_compat.auth import rest_auth_header
+from avangate_compat.sandbox import Sandbox, app, schema
 from avangate_compat.sandbox.resources import base, routes
 from avangate_compat.sandbox.service import Service
 from avangate_compat.sandbox.store import Store
@@ -52,3 +55,32 @@ def test_the_service_runs_an_operation_by_name_and_refuses_an_unknown_one() -> N
     assert refused.value.code == "METHOD_NOT_FOUND"
     with pytest.raises(AttributeError):
         service.getNothing  # noqa: B018
+
+
+def _rest(sandbox: Sandbox, method: str, path: str, **kwargs: Any) -> requests.Response:
+    header = rest_auth_header(sandbox.merchant_code, sandbox.secret_key, "sha256")
+    return requests.request(method, f"{sandbox.url}/rest/6.0{path}", timeout=5, headers={
+        "X-Avangate-Authentication": header, "Accept": "application/json"}, **kwargs)
+
+
+def test_a_rest_write_the_spec_marks_created_answers_201_with_its_location(
+        sandbox: Sandbox) -> None:
+    assert schema.load().rest["addProduct"].created == "/products/{Product.ProductCode}/"
+    answer = _rest(sandbox, "POST", "/products/", json={"ProductCode": "NEW P1",
+                                                        "ProductName": "New"})
+    assert answer.status_code == 201 and answer.content == b""
+    assert answer.headers["Location"] == "/rest/6.0/products/NEW%20P1/"
+
+
+def test_rest_answers_take_the_zero_keyed_shapes_the_spec_declares(sandbox: Sandbox) -> None:
+    lead = _rest(sandbox, "GET", "/leads/").json()["Items"]["0"]
+    nothing = _rest(sandbox, "GET", "/leads/", params={"Email": "nobody@example.invalid"})
+    assert nothing.json()["Items"] == {}  # a page's Items is an object, even when empty
+    data = copy.deepcopy(schema.spec_data())
+    del data["operations"]["getLead"]["rest"]["zero_keyed"]
+    plain = schema.from_spec(data).rest["getLead"]
+    stored = sandbox.service.getLead(lead["LeadCode"])
+    assert app._rest_answer(plain, stored) == stored
+    shaped = app._rest_answer(schema.load().rest["getLead"], stored)
+    assert list(shaped["Items"]) == [str(i) for i in range(len(stored["Items"]))]
+    assert list(lead["Items"]) == list(shaped["Items"])

@@ -6,8 +6,9 @@
 - ``/_sandbox/...``: health, reset, seed, clock, sessions, stats (as moto and LocalStack have)
 
 Answers carry the quirks real ones have: JSON-RPC sends numbers as strings and lists of objects
-as ``"0"``-keyed objects (the seed ``getLead`` example); REST wraps the objects the seed OpenAPI
-wraps in ``"0"``. No request ever gets a traceback page: every failure is a protocol error.
+as ``"0"``-keyed objects (the seed ``getLead`` example); REST wraps in ``"0"`` the members the
+spec's routes list (``zero_keyed``, ``page_of``), as the seed OpenAPI does. No request ever
+gets a traceback page: every failure is a protocol error.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from werkzeug.wrappers import Request, Response
 from . import soap
 from .faults import BadFault, bounded_number
 from .faults import Fault as ArmedFault
-from .schema import Invalid, canonical, load
+from .schema import Invalid, RestRoute, canonical, load
 from .service import SESSION_ERRORS, Fault, Service
 
 log = logging.getLogger("avangate_compat.sandbox")
@@ -133,22 +134,6 @@ def _php_style(value: Any) -> Any:
     return {k: _php_style(v) for k, v in value.items()}
 
 
-# Where the seed REST OpenAPI wraps a lead's members in {"0": ...}: lists and single objects.
-_REST_WRAPPED = {"Items", "PriceOptions", "Options", "Price", "AdditionalFields",
-                 "DeliveryDetails", "DeliveryInformation", "PaymentDetails"}
-
-
-def _rest_lead(value: Any, key: str = "") -> Any:
-    if isinstance(value, list):
-        items = [_rest_lead(v) for v in value]
-        return {str(i): v for i, v in enumerate(items)} if key in _REST_WRAPPED and items \
-            else items
-    if isinstance(value, Mapping):
-        out = {k: _rest_lead(v, k) for k, v in value.items()}
-        return {"0": out} if key in _REST_WRAPPED else out
-    return value
-
-
 class _Cut:
     """A faulted request whose connection is cut instead of answered (``drop``/``truncate``)."""
 
@@ -179,31 +164,39 @@ def rest_routes() -> Map:
     return Map(rules, strict_slashes=False, merge_slashes=False)
 
 
-def _as_is(value: Any) -> Any:
+def _zero_keyed(value: Any, names: frozenset[str], key: str = "") -> Any:
+    """``value`` with the members ``names`` lists sent ``"0"``-keyed, at any depth: an object
+    as ``{"0": object}``, a non-empty list as ``{"0": a, "1": b}`` (the seed REST OpenAPI's
+    shapes)."""
+    if isinstance(value, list):
+        items = [_zero_keyed(v, names) for v in value]
+        return {str(i): v for i, v in enumerate(items)} if key in names and items else items
+    if isinstance(value, Mapping):
+        out = {k: _zero_keyed(v, names, k) for k, v in value.items()}
+        return {"0": out} if key in names else out
     return value
 
 
-def _rest_search(found: Any) -> Any:
-    # The seed schema declares Items as one object: a "0"-keyed one, like its other lists.
-    return {"Items": {str(i): _rest_lead(x) for i, x in enumerate(found["Items"])},
-            "Pagination": found["Pagination"]}
+def _rest_answer(route: RestRoute, result: Any) -> Any:
+    """The result in the REST shape the spec declares for the route."""
+    if route.page_of is not None:
+        # the seed schema declares a page's Items as one object: "0"-keyed, even when empty
+        names = load().rest[route.page_of].zero_keyed
+        result = {"Items": {str(i): _zero_keyed(x, names) for i, x in enumerate(result["Items"])},
+                  "Pagination": result["Pagination"]}
+    elif route.zero_keyed:
+        result = _zero_keyed(result, route.zero_keyed)
+    return {route.unwrap: result} if route.unwrap else result
 
 
-# The shapes the seed REST OpenAPI gives these answers (the sandbox's own quirks).
-_REST_SHAPES: dict[str, Callable[[Any], Any]] = {"getLead": _rest_lead,
-                                                 "searchLeads": _rest_search}
-
-
-def _product_location(args: Mapping[str, Any]) -> str:
-    product = args["Product"]
-    return f"/products/{urllib.parse.quote(str(product.get('ProductCode')), safe='')}/"
-
-
-# Writes REST answers with 201 Created, no body, and the Location of what they made
-# (documented for POST /products/), from the call's arguments.
-_REST_CREATED: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    "addProduct": _product_location,
-}
+def _location(template: str, args: Mapping[str, Any]) -> str:
+    """A created object's path: ``{Param}`` and ``{Param.Field}`` filled from the arguments."""
+    def fill(match: re.Match[str]) -> str:
+        value = args.get(match.group(1))
+        if match.group(2) is not None:
+            value = value.get(match.group(2)) if isinstance(value, Mapping) else None
+        return urllib.parse.quote(str(value), safe="")
+    return _PLACEHOLDER.sub(fill, template)
 
 
 def _rest_query(request: Request, type_name: str) -> dict[str, Any]:
@@ -452,14 +445,13 @@ class SandboxApp:
                 raise Fault("INVALID_PARAMETERS", f"{field} in the body differs from the URL")
             args[param] = {**body, field: value}
         result = self.service.call(operation, *args.values())
-        created = _REST_CREATED.get(operation)
-        if created is not None:
+        if route.created is not None:  # 201 Created, no body, the Location of what it made
             response = Response(b"", 201)
             del response.headers["Content-Type"]
-            response.headers["Location"] = self._rest_root.rstrip("/") + created(args)
+            response.headers["Location"] = self._rest_root.rstrip("/") + _location(
+                route.created, args)
             return response
-        result = _REST_SHAPES.get(operation, _as_is)(result)
-        return {route.unwrap: result} if route.unwrap else result
+        return _rest_answer(route, result)
 
     # -- control API ---------------------------------------------------------------------------
 
