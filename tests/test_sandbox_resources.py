@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from avangate_compat.auth import rest_auth_header
-from avangate_compat.sandbox import Sandbox, app, schema
+from avangate_compat.sandbox import Sandbox, rest, schema
 from avangate_compat.sandbox.resources import base, routes
 from avangate_compat.sandbox.service import Service
 from avangate_compat.sandbox.store import Store
@@ -80,7 +80,7 @@ def test_rest_answers_take_the_zero_keyed_shapes_the_spec_declares(sandbox: Sand
     del data["operations"]["getLead"]["rest"]["zero_keyed"]
     plain = schema.from_spec(data).rest["getLead"]
     stored = sandbox.service.getLead(lead["LeadCode"])
-    assert app._rest_answer(plain, stored) == stored
-    shaped = app._rest_answer(schema.load().rest["getLead"], stored)
+    assert rest._rest_answer(plain, stored) == stored
+    shaped = rest._rest_answer(schema.load().rest["getLead"], stored)
     assert list(shaped["Items"]) == [str(i) for i in range(len(stored["Items"]))]
     assert list(lead["Items"]) == list(shaped["Items"])

@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import http
 import ipaddress
-import json
 import logging
-import math
-import re
 import socket
 import time
 import urllib.parse
@@ -26,114 +23,18 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Callable, Optional, Union
 
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-from werkzeug.routing import Map, Rule
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from . import soap
+from . import rest, soap
 from .faults import BadFault, bounded_number
 from .faults import Fault as ArmedFault
-from .schema import Invalid, RestRoute, canonical, load
+from .rest import rest_routes
+from .schema import Invalid, canonical, load
 from .service import SESSION_ERRORS, Fault, Service
+from .wire import JSON_TYPE, MAX_BODY, dumps, loads, php_style, read_body
 
 log = logging.getLogger("avangate_compat.sandbox")
-MAX_BODY = 1024 * 1024
-MAX_JSON_DEPTH = 64  # the deepest real payload (a product) nests about ten levels
-JSON_TYPE = "application/json"
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
-
-
-def _json_depth_ok(data: bytes) -> bool:
-    """Whether no array or object nests deeper than MAX_JSON_DEPTH, in one linear pass over
-    the brackets outside strings (json.loads would recurse once per level)."""
-    depth = 0
-    for byte in _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", data)):
-        depth += 1 if byte in (0x5B, 0x7B) else -1
-        if depth > MAX_JSON_DEPTH:
-            return False
-    return True
-
-
-def _parse_int(text: str) -> Any:
-    # int() of thousands of digits is slow (and refused past 4,300): keep long ones Decimal,
-    # for the schema to refuse as out of range
-    return int(text) if len(text) <= 40 else Decimal(text)
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def loads(data: bytes) -> Any:
-    """JSON as the sandbox reads it: Decimal numbers, no NaN/Infinity, bounded depth.
-    ValueError when it is none."""
-    if not _json_depth_ok(data):
-        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
-    try:
-        return json.loads(data, parse_float=Decimal, parse_int=_parse_int,
-                          parse_constant=_refuse_constant)
-    except RecursionError:  # a body in UTF-16 escapes the byte scan above
-        raise ValueError("nested too deeply") from None
-
-
-def _number_json(value: Union[int, float, Decimal]) -> str:
-    """A number's JSON text, exact: a Decimal is sent as its own text (19.99, 22.50,
-    0.1000000000000000055511), never through float; what JSON cannot carry is null."""
-    if isinstance(value, Decimal):
-        return str(value) if value.is_finite() else "null"  # str(): O(digits), scientific
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else "null"
-    try:
-        return str(value)
-    except ValueError:  # more digits than Python writes
-        return "null"
-
-
-def _encode(value: Any, out: Callable[[str], Any]) -> None:
-    if value is None or value is True or value is False:
-        out("null" if value is None else "true" if value else "false")
-    elif isinstance(value, str):
-        out(json.dumps(value))
-    elif isinstance(value, (int, float, Decimal)):
-        out(_number_json(value))
-    elif isinstance(value, Mapping):
-        out("{")
-        for n, (key, item) in enumerate(value.items()):
-            out(", " if n else "")
-            out(json.dumps(str(key)))
-            out(": ")
-            _encode(item, out)
-        out("}")
-    elif isinstance(value, (list, tuple)):
-        out("[")
-        for n, item in enumerate(value):
-            out(", " if n else "")
-            _encode(item, out)
-        out("]")
-    else:
-        raise TypeError(f"cannot send {type(value).__name__} as JSON")
-
-
-def _dumps(value: Any) -> str:
-    parts: list[str] = []
-    _encode(value, parts.append)
-    return "".join(parts)
-
-
-def _php_style(value: Any) -> Any:
-    """What a PHP-era JSON-RPC server sends: numbers as strings, object lists "0"-keyed."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (int, Decimal)):
-        return str(value)
-    if isinstance(value, list):
-        if value and all(isinstance(v, Mapping) for v in value):
-            return {str(i): _php_style(v) for i, v in enumerate(value)}
-        return [_php_style(v) for v in value]
-    return {k: _php_style(v) for k, v in value.items()}
-
-
 class _Cut:
     """A faulted request whose connection is cut instead of answered (``drop``/``truncate``)."""
 
@@ -146,71 +47,6 @@ _DELAY = "avangate_compat.sandbox.delay_ms"
 # nginx's own wording, what a proxy in front of the real service would send
 _PROXY_REASONS = {502: "Bad Gateway", 503: "Service Temporarily Unavailable",
                   504: "Gateway Time-out"}
-
-
-_PLACEHOLDER = re.compile(r"\{([A-Za-z]+)(?:\.([A-Za-z]+))?\}")
-
-
-def rest_routes() -> Map:
-    """The REST routes of every operation the spec maps, as werkzeug rules: ``{Param}`` is a
-    path variable, ``{Param.Field}`` one that must agree with the body's field."""
-    root = load().endpoints["rest"].rstrip("/")
-    rules = []
-    for operation, route in load().rest.items():
-        path = _PLACEHOLDER.sub(
-            lambda m: f"<{m.group(1)}__{m.group(2)}>" if m.group(2) else f"<{m.group(1)}>",
-            route.path)
-        rules.append(Rule(root + path.rstrip("/"), methods=[route.method], endpoint=operation))
-    return Map(rules, strict_slashes=False, merge_slashes=False)
-
-
-def _zero_keyed(value: Any, names: frozenset[str], key: str = "") -> Any:
-    """``value`` with the members ``names`` lists sent ``"0"``-keyed, at any depth: an object
-    as ``{"0": object}``, a non-empty list as ``{"0": a, "1": b}`` (the seed REST OpenAPI's
-    shapes)."""
-    if isinstance(value, list):
-        items = [_zero_keyed(v, names) for v in value]
-        return {str(i): v for i, v in enumerate(items)} if key in names and items else items
-    if isinstance(value, Mapping):
-        out = {k: _zero_keyed(v, names, k) for k, v in value.items()}
-        return {"0": out} if key in names else out
-    return value
-
-
-def _rest_answer(route: RestRoute, result: Any) -> Any:
-    """The result in the REST shape the spec declares for the route."""
-    if route.page_of is not None:
-        # the seed schema declares a page's Items as one object: "0"-keyed, even when empty
-        names = load().rest[route.page_of].zero_keyed
-        result = {"Items": {str(i): _zero_keyed(x, names) for i, x in enumerate(result["Items"])},
-                  "Pagination": result["Pagination"]}
-    elif route.zero_keyed:
-        result = _zero_keyed(result, route.zero_keyed)
-    return {route.unwrap: result} if route.unwrap else result
-
-
-def _location(template: str, args: Mapping[str, Any]) -> str:
-    """A created object's path: ``{Param}`` and ``{Param.Field}`` filled from the arguments."""
-    def fill(match: re.Match[str]) -> str:
-        value = args.get(match.group(1))
-        if match.group(2) is not None:
-            value = value.get(match.group(2)) if isinstance(value, Mapping) else None
-        return urllib.parse.quote(str(value), safe="")
-    return _PLACEHOLDER.sub(fill, template)
-
-
-def _rest_query(request: Request, type_name: str) -> dict[str, Any]:
-    """The query string as an object of ``type_name``: list fields take ``k`` and ``k[]``."""
-    args = request.args
-    options: dict[str, Any] = {}
-    for field, field_type in load().types[type_name]:
-        if field_type.endswith("[]"):
-            values = args.getlist(field) + args.getlist(f"{field}[]")
-            if values:
-                options[field] = values
-        elif field in args:
-            options[field] = args[field]
-    return options
 
 
 class SandboxApp:
@@ -242,7 +78,7 @@ class SandboxApp:
             response = handler(request)
         except Exception:  # a last safety net: every known failure is answered explicitly
             log.exception("sandbox bug while serving %s", path)
-            response = Response(_dumps({"error_code": "INTERNAL_ERROR",
+            response = Response(dumps({"error_code": "INTERNAL_ERROR",
                                         "message": "internal sandbox error"}),
                                 500, content_type=JSON_TYPE)
         if protocol:
@@ -294,7 +130,7 @@ class SandboxApp:
         operation = "<unknown>"
         try:
             try:
-                call = soap.parse(_body(request))
+                call = soap.parse(read_body(request))
             except Fault as fault:
                 if fault.code == "METHOD_NOT_FOUND":
                     self.service.stats.count("soap:<unknown>")
@@ -320,7 +156,7 @@ class SandboxApp:
             if request.method != "POST":
                 raise Fault("INVALID_REQUEST", "JSON-RPC needs POST", 405, -32600)
             try:
-                payload = loads(_body(request))
+                payload = loads(read_body(request))
             except ValueError:
                 raise Fault("PARSE_ERROR", "Parse error", 400, -32700) from None
             if not isinstance(payload, Mapping):
@@ -352,7 +188,7 @@ class SandboxApp:
                 return faulted
             result = self._execute(operation, len(params), params.__getitem__)
             return _json_response({"jsonrpc": "2.0", "id": request_id,
-                                   "result": _php_style(result)})
+                                   "result": php_style(result)})
         except Fault as fault:
             self.service.stats.count(f"jsonrpc:{operation}:error")
             return _json_response({"jsonrpc": "2.0", "id": request_id, "error": {
@@ -401,57 +237,12 @@ class SandboxApp:
             if faulted is not None:
                 return faulted
             self.service.check_rest_header(request.headers.get("X-Avangate-Authentication"))
-            result = self._rest_dispatch(str(endpoint), values, request)
+            result = rest.dispatch(self.service, self._rest_root, str(endpoint), values,
+                                   request)
             return result if isinstance(result, Response) else _json_response(result)
         except Fault as fault:
             return _json_response({"error_code": fault.code, "message": fault.message},
                                   fault.status)
-
-    def _rest_dispatch(self, operation: str, values: Mapping[str, str],
-                       request: Request) -> Any:
-        """Arguments from the route the spec declares (path values, JSON body, query string),
-        in the operation's parameter order; the service runs it as for the other protocols."""
-        route = load().rest[operation]
-        params = load().operations[operation][0][1:]  # after the sessionID
-        fields: Mapping[str, Any] = {}
-        if isinstance(route.body, Mapping):  # a body of several parameters: {key: param}
-            body = _rest_body(request)
-            if not isinstance(body, Mapping):
-                raise Fault("INVALID_PARAMETERS", "the body must be an object", 400)
-            fields = {param: body.get(key) for key, param in route.body.items()}
-        args: dict[str, Any] = {}
-        for name, type_name in params:
-            if name == route.body:
-                args[name] = _rest_body(request)
-            elif name == route.query:
-                args[name] = _rest_query(request, type_name)
-            elif name in values:
-                args[name] = _typed_string(values[name], name)
-            elif name in fields:
-                args[name] = fields[name]
-            elif isinstance(route.query, list) and name in route.query:
-                args[name] = request.args.get(name)
-            else:
-                args[name] = None
-        for key, url_value in values.items():  # {Product.ProductCode}: in the URL and body
-            if "__" not in key:
-                continue
-            param, field = key.split("__", 1)
-            body = args.get(param)
-            if not isinstance(body, Mapping):
-                raise Fault("INVALID_PARAMETERS", f"the body must be a {param} object", 400)
-            value = _typed_string(url_value, field)
-            if body.get(field) not in (None, value):
-                raise Fault("INVALID_PARAMETERS", f"{field} in the body differs from the URL")
-            args[param] = {**body, field: value}
-        result = self.service.call(operation, *args.values())
-        if route.created is not None:  # 201 Created, no body, the Location of what it made
-            response = Response(b"", 201)
-            del response.headers["Content-Type"]
-            response.headers["Location"] = self._rest_root.rstrip("/") + _location(
-                route.created, args)
-            return response
-        return _rest_answer(route, result)
 
     # -- control API ---------------------------------------------------------------------------
 
@@ -531,13 +322,6 @@ def _setting(value: Any, name: str, minimum: float, maximum: float) -> float:
     try:
         return bounded_number(value, name, minimum, maximum, integer=False)
     except BadFault as exc:
-        raise Fault("INVALID_PARAMETERS", str(exc)) from None
-
-
-def _typed_string(value: str, name: str) -> str:
-    try:
-        return str(canonical(value, "string", name))
-    except Invalid as exc:
         raise Fault("INVALID_PARAMETERS", str(exc)) from None
 
 
@@ -645,40 +429,16 @@ def _cut_connection(kind: str, environ: dict[str, Any],
     return [b""]
 
 
-def _body(request: Request) -> bytes:
-    try:
-        return request.get_data(cache=False)
-    except RequestEntityTooLarge:
-        raise Fault("REQUEST_TOO_LARGE", f"Request body over {MAX_BODY} bytes", 413) from None
-
-
 def _json_body(request: Request) -> Any:
     """A control request's JSON body; an empty body is null."""
     try:
-        return loads(_body(request).strip() or b"null")
+        return loads(read_body(request).strip() or b"null")
     except ValueError:
         raise Fault("INVALID_JSON", "The body is not valid JSON", 400) from None
-
-
-def _rest_body(request: Request) -> Any:
-    """A REST write's body: application/json, present, valid, and not null."""
-    if request.mimetype != JSON_TYPE:
-        raise Fault("UNSUPPORTED_MEDIA_TYPE", "The body must be sent as Content-Type: "
-                                              "application/json", 415)
-    data = _body(request)
-    if not data.strip():
-        raise Fault("INVALID_JSON", "A JSON body is required", 400)
-    try:
-        body = loads(data)
-    except ValueError:
-        raise Fault("INVALID_JSON", "The body is not valid JSON", 400) from None
-    if body is None:
-        raise Fault("INVALID_PARAMETERS", "The body must not be null", 400)
-    return body
 
 
 def _json_response(value: Any, status: int = 200) -> Response:
-    return Response(_dumps(value), status, content_type=JSON_TYPE)
+    return Response(dumps(value), status, content_type=JSON_TYPE)
 
 
 def _not_found(request: Request) -> Response:
