@@ -86,10 +86,24 @@ def _rest_query(request: Request, type_name: str) -> dict[str, Any]:
 
 def dispatch(service: Service, root: str, operation: str, values: Mapping[str, str],
              request: Request) -> Any:
-    """Arguments from the route the spec declares (path values, JSON body, query string),
-    in the operation's parameter order; the service runs it as for the other protocols."""
+    """Run ``operation`` with its arguments read from the request as its route declares; the
+    answer as REST shapes it (201 Created with a Location, or the result's REST shape)."""
     route = load().rest[operation]
-    params = load().operations[operation][0][1:]  # after the sessionID
+    args = _arguments(route, load().operations[operation][0][1:], values, request)
+    result = service.call(operation, *args.values())
+    if route.created is not None:  # 201 Created, no body, the Location of what it made
+        response = Response(b"", 201)
+        del response.headers["Content-Type"]
+        response.headers["Location"] = root.rstrip("/") + _location(route.created, args)
+        return response
+    return _rest_answer(route, result)
+
+
+def _arguments(route: RestRoute, params: list[tuple[str, str]], values: Mapping[str, str],
+               request: Request) -> dict[str, Any]:
+    """The parameters after the sessionID, in order, from the route the spec declares: path
+    values, the JSON body (one parameter, or several under their keys), the query string (one
+    object, or several fields); a parameter found nowhere is None."""
     fields: Mapping[str, Any] = {}
     if isinstance(route.body, Mapping):  # a body of several parameters: {key: param}
         body = _rest_body(request)
@@ -111,24 +125,20 @@ def dispatch(service: Service, root: str, operation: str, values: Mapping[str, s
         else:
             args[name] = None
     for key, url_value in values.items():  # {Product.ProductCode}: in the URL and body
-        if "__" not in key:
-            continue
-        param, field = key.split("__", 1)
-        body = args.get(param)
-        if not isinstance(body, Mapping):
-            raise Fault("INVALID_PARAMETERS", f"the body must be a {param} object", 400)
-        value = _typed_string(url_value, field)
-        if body.get(field) not in (None, value):
-            raise Fault("INVALID_PARAMETERS", f"{field} in the body differs from the URL")
-        args[param] = {**body, field: value}
-    result = service.call(operation, *args.values())
-    if route.created is not None:  # 201 Created, no body, the Location of what it made
-        response = Response(b"", 201)
-        del response.headers["Content-Type"]
-        response.headers["Location"] = root.rstrip("/") + _location(
-            route.created, args)
-        return response
-    return _rest_answer(route, result)
+        if "__" in key:
+            param, field = key.split("__", 1)
+            args[param] = _agreeing(args.get(param), param, field, url_value)
+    return args
+
+
+def _agreeing(body: Any, param: str, field: str, url_value: str) -> dict[str, Any]:
+    """The body ``param`` with ``field`` set from the URL, refused when it says otherwise."""
+    if not isinstance(body, Mapping):
+        raise Fault("INVALID_PARAMETERS", f"the body must be a {param} object", 400)
+    value = _typed_string(url_value, field)
+    if body.get(field) not in (None, value):
+        raise Fault("INVALID_PARAMETERS", f"{field} in the body differs from the URL")
+    return {**body, field: value}
 
 
 def _rest_body(request: Request) -> Any:

@@ -20,7 +20,6 @@ from ..spec import load
 
 Checker = Callable[[str, str, Any], Any]
 
-LEAD_TYPES = load().enums["LeadType"]
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # What XML 1.0 cannot carry (SOAP would fail on it, other backends must refuse it alike):
@@ -124,8 +123,6 @@ def one_of(enum: str) -> Checker:
         return value
     return check
 
-
-lead_type = one_of("LeadType")
 
 
 def codes(operation: str, name: str, value: Any) -> list[str]:

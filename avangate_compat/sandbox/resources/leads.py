@@ -6,7 +6,14 @@ import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from avangate_compat.sandbox.resources.base import existing, handles, invalid, real_date, typed
+from avangate_compat.sandbox.resources.base import (
+    existing,
+    handles,
+    invalid,
+    paging,
+    real_date,
+    typed,
+)
 from avangate_compat.sandbox.schema import load
 
 if TYPE_CHECKING:
@@ -27,10 +34,7 @@ def get_lead(service: Service, code: Any) -> dict[str, Any]:
 @handles("searchLeads")
 def search_leads(service: Service, options: Any) -> dict[str, Any]:
     opts = typed(options or {}, "LeadSearchOptions")
-    page = 1 if opts.get("Page") is None else opts["Page"]
-    limit = 10 if opts.get("Limit") is None else opts["Limit"]
-    if page < 1 or not 1 <= limit <= 200:
-        raise invalid("Page must be >= 1 and Limit between 1 and 200")
+    page, limit = paging(opts)
     for key in ("StartDate", "EndDate"):
         if opts.get(key) and not real_date(opts[key]):
             raise invalid(f"{key} must be a date, YYYY-MM-DD")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
 from avangate_compat.sandbox.resources.base import (
     Fault,
@@ -213,26 +213,30 @@ def set_sku(service: Service, schema: Any) -> bool:
             for config in entry.get("PriceConfigurations") or []:
                 find_configuration(product, config.get("PriceConfigurationCode"))
                 for sku in config.get("SKUs") or []:
-                    code = sku.get("Code")
-                    if not code:
-                        raise invalid("every SKU needs a Code")
-                    owner = existing.get(code, {}).get("ProductCode")
-                    if code in named or owner not in (None, product_code):
-                        raise invalid(f"SKU code {code!r} is used twice")
-                    if sku.get("PurchaseType") not in (None, *PURCHASE_TYPES):
-                        raise invalid(f"PurchaseType of {code!r} must be one of "
-                                      f"{', '.join(PURCHASE_TYPES)}")
-                    named.add(code)
-                    puts.append(("sku", code, {
-                        "Code": code, "ProductCode": product_code,
-                        "PricingConfigurationCode": config["PriceConfigurationCode"],
-                        "Currency": sku.get("Currency"),
-                        "PurchaseType": sku.get("PurchaseType"),
-                        "PriceOptions": sku.get("PriceOptions") or [],
-                        "FromQuantity": sku.get("FromQuantity"),
-                        "ToQuantity": sku.get("ToQuantity")}))
+                    owner = existing.get(sku.get("Code") or "", {}).get("ProductCode")
+                    stored = _stored_sku(sku, product_code, config, owner, named)
+                    named.add(stored["Code"])
+                    puts.append(("sku", stored["Code"], stored))
         service.store.apply(puts, deletes)
     return True
+
+
+def _stored_sku(sku: Mapping[str, Any], product_code: str, config: Mapping[str, Any],
+                owner: Optional[str], named: set[str]) -> dict[str, Any]:
+    """One SKU of a schema as stored, refused without a code, with a code already named in
+    this schema or owned by another product (``owner``), or with an unknown PurchaseType."""
+    code = sku.get("Code")
+    if not code:
+        raise invalid("every SKU needs a Code")
+    if code in named or owner not in (None, product_code):
+        raise invalid(f"SKU code {code!r} is used twice")
+    if sku.get("PurchaseType") not in (None, *PURCHASE_TYPES):
+        raise invalid(f"PurchaseType of {code!r} must be one of {', '.join(PURCHASE_TYPES)}")
+    return {"Code": code, "ProductCode": product_code,
+            "PricingConfigurationCode": config["PriceConfigurationCode"],
+            "Currency": sku.get("Currency"), "PurchaseType": sku.get("PurchaseType"),
+            "PriceOptions": sku.get("PriceOptions") or [],
+            "FromQuantity": sku.get("FromQuantity"), "ToQuantity": sku.get("ToQuantity")}
 
 
 @handles("deleteSku")

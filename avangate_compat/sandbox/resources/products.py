@@ -77,7 +77,7 @@ def _update_product(service: Service, value: dict[str, Any]) -> bool:
 
 @handles("setProductStatus")
 def set_product_status(service: Service, code: Any, status: Any, review_url: Any = None,
-                     review_details: Any = None) -> bool:
+                       review_details: Any = None) -> bool:
     """Enable or disable; enabling a product that needs review (one added through the
     API and not yet enabled) takes ReviewProductUrl and ReviewAdditionalDetails."""
     if not isinstance(status, bool):
@@ -130,8 +130,8 @@ def search_products(service: Service, options: Any) -> dict[str, Any]:
             ("Codes", lambda v: product.get("ProductCode") in v),
             ("Types", lambda v: product.get("ProductType") in v),
             ("Enabled", lambda v: bool(product.get("Enabled")) is v),
-            ("ReviewStatus", lambda v: _review_status(service,
-                str(product.get("ProductCode"))).lower() == v.lower()),
+            ("ReviewStatus", lambda v: _review_status(
+                service, str(product.get("ProductCode"))).lower() == v.lower()),
             ("GroupName", lambda v: (product.get("GroupName") or "").lower() == v.lower()),
         ]
         return all(check(opts[key]) for key, check in checks if opts.get(key) is not None)
