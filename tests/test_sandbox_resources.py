@@ -84,3 +84,18 @@ def test_rest_answers_take_the_zero_keyed_shapes_the_spec_declares(sandbox: Sand
     shaped = rest._rest_answer(schema.load().rest["getLead"], stored)
     assert list(shaped["Items"]) == [str(i) for i in range(len(stored["Items"]))]
     assert list(lead["Items"]) == list(shaped["Items"])
+
+
+def test_an_argument_layout_of_no_operation_of_the_spec_is_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(base.LAYOUTS, "getOrder", lambda params: params)
+    with pytest.raises(RuntimeError, match=r"no operation for \['getOrder'\]"):
+        routes()
+
+
+def test_update_lead_with_the_code_inside_the_lead_is_rearranged_by_its_registered_layout(
+        ) -> None:
+    lead = {"LeadCode": "ABC", "Currency": "EUR"}
+    assert Service.arranged("updateLead", ["sid", lead]) == ["sid", "ABC", lead]
+    assert Service.arranged("updateLead", ["sid", "ABC", lead]) == ["sid", "ABC", lead]
+    assert Service.arranged("getLead", ["sid", lead]) == ["sid", lead]

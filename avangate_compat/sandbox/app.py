@@ -180,9 +180,7 @@ class SandboxApp:
             params = payload.get("params", [])
             if not isinstance(params, list):
                 raise Fault("INVALID_PARAMETERS", "params must be an array", 400, -32602)
-            if operation == "updateLead" and len(params) == 2 and isinstance(params[1], Mapping):
-                # the other plausible layout: (sessionID, Lead) with the code inside the lead
-                params = [params[0], params[1].get("LeadCode"), params[1]]
+            params = self.service.arranged(operation, params)
             faulted = self._faulted(request, "jsonrpc", operation, request_id)
             if faulted is not None:
                 return faulted

@@ -24,7 +24,7 @@ import attrs
 from . import seed
 from .faults import Faults
 from .resources import routes
-from .resources.base import Fault, invalid, real_time, typed
+from .resources.base import LAYOUTS, Fault, invalid, real_time, typed
 from .resources.leads import LEAD_TYPES
 from .store import Store
 
@@ -276,6 +276,13 @@ class Service:
         if handler is None:
             raise Fault("METHOD_NOT_FOUND", f"Method not found: {operation[:100]}", 400, -32601)
         return handler(self, *args)
+
+    @staticmethod
+    def arranged(operation: str, params: list[Any]) -> list[Any]:
+        """JSON-RPC ``params`` in the spec's layout, where the operation's handlers accept
+        another (``@accepts_layout``); otherwise as given."""
+        layout = LAYOUTS.get(operation)
+        return params if layout is None else layout(params)
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         """Each operation as a method, ``service.getLead(code)``: for tests and the REPL."""

@@ -13,7 +13,7 @@ import importlib
 import pkgutil
 from typing import Optional
 
-from avangate_compat.sandbox.resources.base import HANDLERS, Handler
+from avangate_compat.sandbox.resources.base import HANDLERS, LAYOUTS, Handler
 from avangate_compat.sandbox.schema import Schema, load
 
 
@@ -26,11 +26,12 @@ def _load_modules() -> None:
 def routes(schema: Optional[Schema] = None) -> dict[str, Handler]:
     """Operation name -> handler, for every operation of the spec (``schema``, the shipped one
     by default) that needs a session: login is the service's own. RuntimeError when the
-    handlers and the spec disagree."""
+    handlers (or the argument layouts) and the spec disagree."""
     _load_modules()
     declared = {name for name, (params, _, _) in (schema or load()).operations.items()
                 if params[:1] == [("sessionID", "string")]}
-    missing, unknown = declared - HANDLERS.keys(), HANDLERS.keys() - declared
+    missing = declared - HANDLERS.keys()
+    unknown = (HANDLERS.keys() | LAYOUTS.keys()) - declared
     if missing or unknown:
         raise RuntimeError(f"sandbox handlers and spec.json disagree: no handler for "
                            f"{sorted(missing)}, no operation for {sorted(unknown)}")

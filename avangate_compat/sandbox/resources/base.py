@@ -40,6 +40,23 @@ def handles(operation: str) -> Callable[[_H], _H]:
     return register
 
 
+Layout = Callable[[list[Any]], list[Any]]
+"""``layout(params)``: JSON-RPC params (the sessionID first) in the spec's order."""
+LAYOUTS: dict[str, Layout] = {}
+"""Operation -> the rewrite of another argument layout the sandbox accepts, where the API
+leaves the layout open (the spec marks it ``inferred``); filled by :func:`accepts_layout`."""
+
+
+def accepts_layout(operation: str) -> Callable[[Layout], Layout]:
+    """Register the decorated function as ``operation``'s other accepted argument layout."""
+    def register(layout: Layout) -> Layout:
+        if operation in LAYOUTS:
+            raise RuntimeError(f"two argument layouts for {operation}")
+        LAYOUTS[operation] = layout
+        return layout
+    return register
+
+
 class Fault(Exception):
     """A refusal, rendered by each protocol in its own documented shape."""
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from avangate_compat.sandbox.resources.base import (
+    accepts_layout,
     existing,
     handles,
     invalid,
@@ -78,6 +79,15 @@ def add_lead(service: Service, lead: Any) -> dict[str, Any]:
         return {"LeadCode": None, "CreatedAt": None,
                 "Errors": [{"Code": "DUPLICATE_LEAD", "Description": f"{code} exists"}]}
     return {"LeadCode": code, "CreatedAt": created, "Errors": []}
+
+
+@accepts_layout("updateLead")
+def _code_inside_the_lead(params: list[Any]) -> list[Any]:
+    """updateLead's other plausible layout, (sessionID, Lead) with the code inside the lead,
+    as (sessionID, LeadCode, Lead)."""
+    if len(params) == 2 and isinstance(params[1], Mapping):
+        return [params[0], params[1].get("LeadCode"), params[1]]
+    return params
 
 
 @handles("updateLead")
