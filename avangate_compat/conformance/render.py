@@ -5,8 +5,15 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from collections.abc import Mapping
-from typing import Any, TextIO
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .._version import ISSUES_URL
+
+if TYPE_CHECKING:
+    from .run import Options
+
+ISSUE_TRACKER = f"the avangate-compat project's issue tracker ({ISSUES_URL})"
 
 
 def _short(value: Any, width: int = 60) -> str:
@@ -139,3 +146,20 @@ def _result(problems: list[str]) -> list[str]:
 
 def _send_back(text: str) -> list[str]:
     return ["What to send back"] + [f"  {line}" for line in textwrap.wrap(text, width=96)]
+
+
+def send_back(problems: Sequence[str], options: Options) -> str:
+    """What to attach to an issue when something differed, naming the files this run wrote."""
+    if not problems:
+        return ("Everything agreed. Nothing to send back (a report is still welcome on "
+                f"{ISSUE_TRACKER}: it turns what the library infers into what is known).")
+    attach = ["this report (--json writes the machine-readable form)",
+              "the live WSDL (--save-wsdl live.wsdl)" + (
+                  f", saved to {options.save_wsdl}" if options.save_wsdl else ""),
+              "the recorded cassettes (--record DIR)" + (
+                  f", in {options.record}" if options.record else "")]
+    return ("Something differed. Please open an issue on " + ISSUE_TRACKER + " and attach: "
+            + "; ".join(attach) + ". Credentials, login hashes and session ids are scrubbed "
+            "from the cassettes, but the records read are kept as the server sent them (a "
+            "lead holds a customer's name and email): read them first, or run with "
+            "--lead/--product naming test records.")

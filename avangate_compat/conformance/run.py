@@ -46,7 +46,6 @@ from typing import Any, Optional, TextIO
 
 import attrs
 
-from .._version import ISSUES_URL
 from ..cli_paths import path_problem
 from ..cli_settings import add_flags, config_from
 from ..config import BACKENDS, HASH_ALGORITHMS, Config
@@ -62,7 +61,7 @@ from .answers import (
     timed,
     unknown_fields,
 )
-from .render import render
+from .render import render, send_back
 from .wsdl import compare_wsdl, read_wsdl
 
 UNKNOWN_LEAD = "ZZNOSUCHLEAD"
@@ -70,7 +69,6 @@ UNKNOWN_LEAD = "ZZNOSUCHLEAD"
 BOGUS_SESSION = "avangate-compat-check-bogus-session"
 """Not shaped like a real sessionID (32 hex digits), so no scan mistakes it for one."""
 CASSETTE = "avangate-check.yaml"
-ISSUE_TRACKER = f"the avangate-compat project's issue tracker ({ISSUES_URL})"
 EXPECTED_ERRORS = {"unknown_lead": "NotFoundError", "bogus_session": "SessionError"}
 
 
@@ -392,22 +390,6 @@ def _version() -> str:
         return version("avangate-compat")
     except Exception:  # noqa: BLE001 - not installed as a distribution: a checkout
         return "unknown"
-
-
-def send_back(problems: Sequence[str], options: Options) -> str:
-    if not problems:
-        return ("Everything agreed. Nothing to send back (a report is still welcome on "
-                f"{ISSUE_TRACKER}: it turns what the library infers into what is known).")
-    attach = ["this report (--json writes the machine-readable form)",
-              "the live WSDL (--save-wsdl live.wsdl)" + (
-                  f", saved to {options.save_wsdl}" if options.save_wsdl else ""),
-              "the recorded cassettes (--record DIR)" + (
-                  f", in {options.record}" if options.record else "")]
-    return ("Something differed. Please open an issue on " + ISSUE_TRACKER + " and attach: "
-            + "; ".join(attach) + ". Credentials, login hashes and session ids are scrubbed "
-            "from the cassettes, but the records read are kept as the server sent them (a "
-            "lead holds a customer's name and email): read them first, or run with "
-            "--lead/--product naming test records.")
 
 
 def run(options: Options) -> Report:
