@@ -9,6 +9,7 @@ spec's ``check`` names and ``filters`` values look up.
 from __future__ import annotations
 
 from .generic import (
+    MAX_NESTING,
     Checker,
     boolean,
     code,
@@ -40,10 +41,11 @@ from .rules import (
 )
 
 __all__ = [
-    "CHECKS", "Checker", "boolean", "code", "codes", "country", "currency", "date", "filters_of",
-    "language", "lead", "mark_leads", "named_check", "new_product", "one_of", "positive_int",
-    "price", "pricing_configuration", "pricing_configuration_update", "product", "product_types",
-    "reseller", "search_filters", "sendable", "sku_deletion", "sku_query", "sku_schema", "text"]
+    "CHECKS", "MAX_NESTING", "Checker", "boolean", "code", "codes", "country", "currency", "date",
+    "filters_of", "language", "lead", "mark_leads", "named_check", "new_product", "one_of",
+    "positive_int", "price", "pricing_configuration", "pricing_configuration_update", "product",
+    "product_types", "reseller", "search_filters", "sendable", "sku_deletion", "sku_query",
+    "sku_schema", "text"]
 
 # The checks the spec names ("check" of a parameter, the values of "filters").
 CHECKS: dict[str, Checker] = {
