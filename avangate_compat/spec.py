@@ -46,7 +46,14 @@ class RestSpec:
     ``query`` names the parameter sent as query string (a mapping), or lists the parameters
     sent as query fields; parameters left out are not sent. ``unwrap`` is the key the answer
     nests the result under; ``inferred`` replaces all of them where REST needs several
-    requests (a function of ``backends.rest.INFERRED``)."""
+    requests (a function of ``backends.rest.INFERRED``).
+
+    How the answer is shaped, where REST differs from the other protocols: ``zero_keyed``
+    names the members sent ``"0"``-keyed at any depth (an object as ``{"0": object}``, a
+    non-empty list as ``{"0": a, "1": b}``); ``page_of`` names the operation whose answer
+    each item of a page ``{Items, Pagination}`` is shaped as, ``Items`` itself being a
+    ``"0"``-keyed object; ``created`` is the ``Location`` (a path with the placeholders of
+    ``path``) of a write answered ``201 Created`` without a body."""
 
     method: Optional[str] = None
     path: Optional[str] = None
@@ -54,6 +61,9 @@ class RestSpec:
     query: Union[str, tuple[str, ...], None] = attrs.field(default=None, converter=_fields)
     unwrap: Optional[str] = None
     inferred: Optional[str] = None
+    zero_keyed: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    page_of: Optional[str] = None
+    created: Optional[str] = None
 
 
 @attrs.frozen

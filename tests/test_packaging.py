@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import os
 import re
 import subprocess
@@ -118,3 +119,13 @@ def test_pip_on_python_27_says_which_python_is_needed(tmp_path: Path) -> None:
     assert re.search(r"requires a different Python: 2\.7\.\d+ not in '>=3\.9'", output), \
         output[-2000:]
     assert "setuptools>=61" not in output
+
+
+def test_every_package_directory_is_listed_in_setup_cfg() -> None:
+    """setuptools leaves out of the wheel a subpackage that packages= does not name."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    listed = set(config["options"]["packages"].split())
+    found = {".".join(path.parent.relative_to(ROOT).parts)
+             for path in (ROOT / "avangate_compat").rglob("__init__.py")}
+    assert found - listed == set()

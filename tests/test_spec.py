@@ -20,7 +20,7 @@ from avangate_compat import models, validate
 from avangate_compat.backends import rest
 from avangate_compat.operations import OPERATIONS, result_type
 from avangate_compat.sandbox import schema as sandbox_schema
-from avangate_compat.sandbox.app import rest_routes
+from avangate_compat.sandbox.rest import rest_routes
 from avangate_compat.spec import parse, raw
 
 ROOT = Path(__file__).resolve().parents[1]
