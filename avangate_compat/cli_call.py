@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Mapping
 from decimal import Decimal
@@ -34,6 +33,7 @@ from .errors import (
     TransportError,
     ValidationError,
 )
+from .logs import command_log
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -72,19 +72,8 @@ def run(args: argparse.Namespace, stdout: Optional[TextIO] = None,
     """Run a parsed ``call`` command line; returns the exit status."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    log = logging.getLogger("avangate_compat")
-    handler: logging.Handler = logging.StreamHandler(err) if args.verbose \
-        else logging.NullHandler()  # no "last resort" warnings beside the error line
-    level = log.level
-    log.addHandler(handler)
-    if args.verbose:
-        handler.setFormatter(logging.Formatter("avangate-compat call: %(levelname)s %(message)s"))
-        log.setLevel(logging.DEBUG)
-    try:
+    with command_log(err, args.verbose, "avangate-compat call"):
         return _run(args, out, err)
-    finally:
-        log.removeHandler(handler)
-        log.setLevel(level)
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
 import os
 import sys
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Optional, TextIO
 import attrs
 
 from .errors import AvangateError, ConfigurationError, ValidationError
+from .logs import command_log
 
 if TYPE_CHECKING:
     from .export import PageWritten
@@ -74,19 +74,8 @@ def run(args: argparse.Namespace, stdout: Optional[TextIO] = None,
         stderr: Optional[TextIO] = None) -> int:
     """Run a parsed ``export`` command line; returns the exit status."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    log = logging.getLogger("avangate_compat")
-    handler: logging.Handler = logging.StreamHandler(err) if args.verbose \
-        else logging.NullHandler()
-    level = log.level
-    log.addHandler(handler)
-    if args.verbose:
-        handler.setFormatter(logging.Formatter(f"{_NAME}: %(levelname)s %(message)s"))
-        log.setLevel(logging.DEBUG)
-    try:
+    with command_log(err, args.verbose, _NAME):
         return _run(args, out, err)
-    finally:
-        log.removeHandler(handler)
-        log.setLevel(level)
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

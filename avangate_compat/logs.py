@@ -10,9 +10,10 @@ are not children of this one: its DEBUG lines never reach the handler.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Optional, TextIO
 
 VARIABLE = "AVANGATE_LOG"
@@ -42,3 +43,23 @@ def show_wire_log(stream: Optional[TextIO] = None) -> logging.Handler:
     logger.setLevel(logging.DEBUG)
     logger.propagate = False
     return handler
+
+
+@contextlib.contextmanager
+def command_log(stream: TextIO, verbose: bool, command: str) -> Iterator[None]:
+    """For the length of one command (``call``, ``export``): with ``-v`` the library's log
+    (retries, logins) on ``stream``, each line prefixed with the command; without it a
+    NullHandler, so Python's "last resort" handler prints no warnings beside the error line."""
+    log = logging.getLogger("avangate_compat")
+    handler: logging.Handler = logging.StreamHandler(stream) if verbose \
+        else logging.NullHandler()
+    level = log.level
+    log.addHandler(handler)
+    if verbose:
+        handler.setFormatter(logging.Formatter(f"{command}: %(levelname)s %(message)s"))
+        log.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
