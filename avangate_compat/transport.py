@@ -26,12 +26,14 @@ import os
 import random
 import re
 import socket
+import ssl
 import threading
 import time
+import warnings
 import zlib
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Optional, Protocol
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 import attrs
 import urllib3
@@ -173,21 +175,61 @@ _WATCHDOG = _Watchdog()
 _CURRENT = threading.local()  # the exchange this thread is running, for the connections
 
 
-class _HTTPPool(u3pool.HTTPConnectionPool):
-    # Hooks the pool, not the connection class: recorders such as vcrpy patch the connection
-    # class the pool uses, and keep doing so.
+class _DeadlineHook:
+    """The one hook both pool classes share: each connection a request is about to use is
+    handed to the exchange the calling thread runs, so the watchdog can cut it at the deadline.
+
+    It hooks the pool, not the connection class: recorders such as vcrpy patch the connection
+    class the pool uses, and keep doing so."""
+
     def _make_request(self, conn: Any, *args: Any, **kwargs: Any) -> Any:
         exchange: Optional[_Exchange] = getattr(_CURRENT, "exchange", None)
         if exchange is not None:
             exchange.attach(conn)
-        return super()._make_request(conn, *args, **kwargs)
+        return super()._make_request(conn, *args, **kwargs)  # type: ignore[misc]
 
 
-class _HTTPSPool(u3pool.HTTPSConnectionPool):
-    _make_request = _HTTPPool._make_request
+class _HTTPPool(_DeadlineHook, u3pool.HTTPConnectionPool):
+    pass
+
+
+class _HTTPSPool(_DeadlineHook, u3pool.HTTPSConnectionPool):
+    def _validate_conn(self, conn: Any) -> None:
+        # verify_tls=False was warned about once, when the client was made (see make_pool);
+        # urllib3 would warn again on every request.
+        if self.cert_reqs == "CERT_NONE":
+            if getattr(conn, "sock", None) is None:
+                conn.connect()
+            return
+        super()._validate_conn(conn)
 
 
 _POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
+_TLS_VERSIONS = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
+
+
+class InsecureTLSWarning(UserWarning):
+    """``verify_tls=False``: the server's certificate is not checked."""
+
+
+def tls_options(config: Config) -> dict[str, Any]:
+    """urllib3 pool keywords for the client's TLS settings, worked out once per client.
+
+    ``verify_tls=True`` means the system's CA store, or the bundle ``SSL_CERT_FILE`` names when
+    it is set (as OpenSSL and curl read it)."""
+    options: dict[str, Any] = {"ssl_minimum_version": _TLS_VERSIONS[config.tls_min_version]}
+    if config.verify_tls is False:
+        options.update(cert_reqs="CERT_NONE", assert_hostname=False)
+    else:
+        options["cert_reqs"] = "CERT_REQUIRED"
+        bundle = config.verify_tls if isinstance(config.verify_tls, str) \
+            else os.environ.get("SSL_CERT_FILE") or None
+        if bundle:
+            options["ca_certs"] = bundle
+    if config.client_cert:
+        options["cert_file"] = config.client_cert
+        options["key_file"] = config.client_key
+    return options
 
 
 # -- the exchange ----------------------------------------------------------------------------------
@@ -197,14 +239,28 @@ def make_pool(config: Config) -> urllib3.PoolManager:
     """One client's keep-alive connections (sized for a few dozen threads), on urllib3
     directly: requests would prepare, merge settings and build cookies on every call, work
     that is done once here. A proxy is the ``proxy`` setting; the environment's is not used,
-    so credentials never go to a proxy nobody configured for them."""
-    tls: dict[str, Any] = {"cert_reqs": "CERT_REQUIRED"}
-    if isinstance(config.verify_tls, str):
-        tls["ca_certs"] = config.verify_tls
+    so credentials never go to a proxy nobody configured for them. A ``user:password@`` in the
+    proxy URL becomes a Proxy-Authorization header (sent to the proxy only, in its CONNECT for
+    https)."""
+    tls = tls_options(config)
+    if config.verify_tls is False:
+        warnings.warn(f"verify_tls=False: the certificate of {config.endpoint} is NOT checked; "
+                      "anyone on the path can read and change this client's traffic, its "
+                      "credentials included. Pass a CA bundle path instead.",
+                      InsecureTLSWarning, stacklevel=4)
+        log.warning("verify_tls=False: TLS certificates are not checked for %s",
+                    config.endpoint)
     manager: urllib3.PoolManager
     if config.proxy:
-        manager = urllib3.ProxyManager(config.proxy, num_pools=4, maxsize=32, block=False,
-                                       retries=False, **tls)
+        proxy = urllib3.util.parse_url(config.proxy)
+        headers = None
+        if proxy.auth:
+            user, _, password = proxy.auth.partition(":")
+            headers = urllib3.make_headers(proxy_basic_auth=f"{unquote(user)}:"
+                                                            f"{unquote(password)}")
+            proxy = proxy._replace(auth=None)
+        manager = urllib3.ProxyManager(proxy.url, num_pools=4, maxsize=32, block=False,
+                                       retries=False, proxy_headers=headers, **tls)
     else:
         manager = urllib3.PoolManager(num_pools=4, maxsize=32, block=False, retries=False,
                                       **tls)
@@ -305,7 +361,7 @@ class Transport:
         except (u3exc.HTTPError, OSError, ValueError) as exc:
             if exchange.expired:
                 raise _deadline_error(operation, backend, config) from exc
-            raise _transport_error(operation, backend, exc) from exc
+            raise transport_error(operation, backend, exc, url, config) from exc
         finally:
             _CURRENT.exchange = None
             _WATCHDOG.finish(exchange)
@@ -491,6 +547,7 @@ _FAILURES: list[tuple[type[BaseException], str, str]] = [
     (u3exc.NewConnectionError, "connect", "cannot connect"),  # refused, unresolvable host
     (u3exc.ConnectTimeoutError, "connect", "connection timed out"),
     (u3exc.SSLError, "tls", "TLS failed"),
+    (ssl.SSLError, "tls", "TLS failed"),
     (u3exc.ProxyError, "disconnected", "proxy failed"),
     (u3exc.ReadTimeoutError, "timeout", "timed out waiting for the answer"),
     (u3exc.ProtocolError, "disconnected", "connection dropped before a complete answer"),
@@ -499,15 +556,127 @@ _FAILURES: list[tuple[type[BaseException], str, str]] = [
 ]
 
 
-def _transport_error(operation: str, backend: str, exc: BaseException) -> TransportError:
-    for cause in _causes(exc):
+def transport_error(operation: str, backend: str, exc: BaseException, url: str = "",
+                     config: Optional[Config] = None) -> TransportError:
+    """The failure as a :class:`TransportError` that names where it happened (host and port;
+    the proxy's, never its credentials, when the proxy was the problem) and, for TLS, why in
+    words. Only runs on the failure path."""
+    causes = _causes(exc)
+    proxy = config.proxy if config is not None else None
+    if proxy and any(isinstance(c, u3exc.ProxyError) for c in causes):
+        return _proxy_error(operation, backend, causes, proxy, url, config)
+    where = _host_port(url)
+    for cause in causes:
         for cls, failure, text in _FAILURES:
             if isinstance(cause, cls):
+                if failure == "tls":
+                    text = f"TLS failed with {where}: {_tls_reason(causes, config)}"
+                elif failure == "connect":
+                    text = f"{text} to {where} ({_os_reason(causes)})"
                 return TransportError(operation, backend, text, failure=failure)
     if isinstance(exc, ValueError):  # an unusable URL (urllib3 says so in ValueErrors too)
         return TransportError(operation, backend, "malformed URL", failure="url")
-    return TransportError(operation, backend, f"connection failed ({type(exc).__name__})",
+    return TransportError(operation, backend, f"connection to {where} failed "
+                                              f"({type(exc).__name__})", failure="disconnected")
+
+
+def _proxy_error(operation: str, backend: str, causes: list[BaseException], proxy: str,
+                 url: str, config: Optional[Config]) -> TransportError:
+    """A failure on the way through the proxy: it names the proxy (never its credentials), or
+    the server behind it when TLS with that server failed."""
+    at = f"proxy {_host_port(proxy)}"
+    if any(isinstance(c, (u3exc.NewConnectionError, u3exc.ConnectTimeoutError))
+           for c in causes):
+        return TransportError(operation, backend, f"cannot connect to {at} "
+                                                  f"({_os_reason(causes)})", failure="connect")
+    if any(isinstance(c, (ssl.SSLError, u3exc.SSLError)) for c in causes):
+        return TransportError(operation, backend, f"TLS failed with {_host_port(url)} through "
+                                                  f"{at}: {_tls_reason(causes, config)}",
+                              failure="tls")
+    refusal = next((str(c) for c in causes if type(c) is OSError and not c.errno
+                    and "tunnel" in str(c).lower()), None)
+    if refusal is not None:  # the proxy answered the CONNECT with an error status
+        status = refusal.rsplit(":", 1)[-1].strip()
+        return TransportError(operation, backend, f"{at} refused the tunnel to "
+                                                  f"{_host_port(url)} ({status})",
+                              failure="connect")
+    return TransportError(operation, backend, f"{at} failed ({_os_reason(causes)})",
                           failure="disconnected")
+
+
+def _host_port(url: str) -> str:
+    """``host:port`` of a URL, without any user or password in it."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return ""
+    if not host:
+        return ""
+    host = f"[{host}]" if ":" in host else host
+    return f"{host}:{port or {'https': 443, 'http': 80}.get(parts.scheme, '')}".rstrip(":")
+
+
+def _os_reason(causes: list[BaseException]) -> str:
+    for cause in causes:
+        if isinstance(cause, OSError) and cause.strerror:
+            return str(cause.strerror).lower()
+        if isinstance(cause, ConnectionError):
+            return type(cause).__name__
+        if isinstance(cause, (socket.timeout, TimeoutError)):
+            return "timed out"
+    return "no answer"
+
+
+# OpenSSL's verify codes, in words (X509_V_ERR_*).
+_UNTRUSTED = frozenset({2, 18, 19, 20, 21, 27})
+_VERIFY_WORDS = {
+    9: "the server's certificate is not valid yet",
+    10: "the server's certificate has expired",
+    62: "the server's certificate is not valid for this host name (hostname mismatch)",
+    64: "the server's certificate is not valid for this IP address (hostname mismatch)",
+}
+# OpenSSL's reason codes of handshake failures, in words.
+_REASON_WORDS = [
+    (("PROTOCOL_VERSION", "UNSUPPORTED_PROTOCOL", "NO_PROTOCOLS_AVAILABLE",
+      "VERSION_TOO_LOW", "VERSION_TOO_HIGH"),
+     "no TLS version in common: the server offers only versions below the minimum "
+     "(tls_min_version {minimum})"),
+    (("CERTIFICATE_REQUIRED",),
+     "the server demands a client certificate (set client_cert and client_key)"),
+    (("UNKNOWN_CA", "BAD_CERTIFICATE", "CERTIFICATE_UNKNOWN"),
+     "the server refused the client certificate"),
+    (("HANDSHAKE_FAILURE", "NO_SHARED_CIPHER", "NO_CIPHERS_AVAILABLE"),
+     "handshake failure: the server and the client share no cipher or parameters it accepts"),
+    (("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG",
+      "HTTP_REQUEST"),
+     "the server does not speak TLS on this port (plain http?)"),
+]
+
+
+def _tls_reason(causes: list[BaseException], config: Optional[Config]) -> str:
+    minimum = config.tls_min_version if config is not None else "1.2"
+    for cause in causes:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            code = cause.verify_code
+            if code in _UNTRUSTED:
+                return ("the server's certificate is signed by an unknown CA (unknown issuer); "
+                        "point verify_tls at the CA bundle that signed it")
+            return _VERIFY_WORDS.get(code, f"certificate verification failed "
+                                           f"({cause.verify_message})")
+    for cause in causes:
+        if isinstance(cause, ssl.SSLError):
+            reason = str(cause.reason or "") + " " + str(cause)
+            for marks, words in _REASON_WORDS:
+                if any(mark in reason.upper() for mark in marks):
+                    return words.format(minimum=minimum)
+            if isinstance(cause, ssl.SSLEOFError):
+                return "the server closed the connection during the handshake"
+            return f"handshake failed ({cause.reason or cause.__class__.__name__})"
+    for cause in causes:
+        if isinstance(cause, (FileNotFoundError, IsADirectoryError)):
+            return f"cannot read a certificate or key file ({cause.strerror})"
+    return "handshake failed"
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
