@@ -178,7 +178,8 @@ class Sandbox:
                                port=self.requested_port, threads=threads,
                                ident="avangate-compat-sandbox",
                                max_request_body_size=16 * 1024 * 1024, expose_tracebacks=False,
-                               connection_limit=limit * 4 + 64, asyncore_use_poll=True)
+                               connection_limit=limit * 4 + 64, asyncore_use_poll=True,
+                               url_scheme="https" if self.tls else "http")
         server.channel_class = CountingChannel
         self._server = server
         self._thread = threading.Thread(target=server.run, name="avangate-sandbox",
