@@ -163,7 +163,7 @@ def test_callrpc_keeps_a_session_across_an_advanced_clock(
 
 
 def test_legacy_objects_behave_like_suds_objects(sandbox: Sandbox) -> None:
-    trust = {"verify_tls": sandbox.ca_path} if sandbox.ca_path else {}
+    trust: dict[str, Any] = {"verify_tls": sandbox.ca_path} if sandbox.ca_path else {}
     client = LegacyClient(f"{sandbox.url}/soap/6.0/?wsdl", **trust)
     from avangate_compat.auth import login_params
     session = client.service.login(*login_params(sandbox.merchant_code, sandbox.secret_key,
