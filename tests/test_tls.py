@@ -104,6 +104,16 @@ def test_the_sandbox_command_prints_what_a_client_needs_over_tls(tmp_path: Path)
     assert process.returncode == 0
 
 
+def test_the_readme_demo_runs_over_https_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    from avangate_compat.cli import main
+
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^sandbox on https://127\.0\.0\.1:\d+ .*certificate checked against "
+                     r"\S+sandbox-ca\.pem\)$", out, re.M), out[:300]
+    assert "returned equal objects for every call, fetched over https" in out
+
+
 def test_the_sandbox_command_refuses_a_missing_client_ca(
         capsys: pytest.CaptureFixture[str]) -> None:
     from avangate_compat.cli import main
