@@ -135,6 +135,19 @@ def test_without_the_sandbox_ca_the_certificate_is_refused(https_sandbox: Sandbo
     assert "unknown CA" in caught.value.message
 
 
+def test_an_https_wsdl_from_an_untrusted_server_is_a_tls_error() -> None:
+    """The legacy suds-style Client loads its WSDL through requests: same typed error. (A
+    sandbox of its own: a WSDL once loaded is parsed once per process and URL.)"""
+    from avangate_compat.legacy import Client as LegacyClient
+
+    with Sandbox(tls=True) as sandbox:
+        with pytest.raises(TransportError) as caught:
+            LegacyClient(f"{sandbox.url}/soap/6.0/?wsdl")
+        assert caught.value.failure == "tls"
+        assert f"TLS failed with 127.0.0.1:{sandbox.port}: the server's certificate is " \
+               "signed by an unknown CA" in caught.value.message
+
+
 def test_verify_tls_comes_from_the_environment_as_a_path(https_sandbox: Sandbox) -> None:
     environ = {"AVANGATE_MERCHANT_CODE": https_sandbox.merchant_code,
                "AVANGATE_SECRET_KEY": https_sandbox.secret_key,
