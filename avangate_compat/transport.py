@@ -41,7 +41,15 @@ from urllib3 import connectionpool as u3pool
 from urllib3 import exceptions as u3exc
 
 from .config import Config
-from .errors import APIError, AvangateError, RateLimitError, RawAnswer, TransportError, api_error
+from .errors import (
+    APIError,
+    AvangateError,
+    InsecureTLSWarning,
+    RateLimitError,
+    RawAnswer,
+    TransportError,
+    api_error,
+)
 
 if TYPE_CHECKING:
     from .operations import Operation
@@ -206,10 +214,6 @@ class _HTTPSPool(_DeadlineHook, u3pool.HTTPSConnectionPool):
 
 _POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
 _TLS_VERSIONS = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
-
-
-class InsecureTLSWarning(UserWarning):
-    """``verify_tls=False``: the server's certificate is not checked."""
 
 
 def tls_options(config: Config) -> dict[str, Any]:

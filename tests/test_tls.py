@@ -19,9 +19,8 @@ from typing import Any
 import pytest
 import trustme
 
-from avangate_compat import Client, Config, ConfigurationError, TransportError
+from avangate_compat import Client, Config, ConfigurationError, InsecureTLSWarning, TransportError
 from avangate_compat.sandbox import Sandbox
-from avangate_compat.transport import InsecureTLSWarning
 
 from .conftest import BACKENDS
 from .tlsservers import Tinyproxy, expired_cert, handshake_server, server_context
