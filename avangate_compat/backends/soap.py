@@ -28,7 +28,8 @@ from zeep import xsd
 from ..config import Config
 from ..errors import DroppedFieldWarning, TransportError, api_error
 from ..operations import Operation
-from ..transport import Answer, HttpRequest, http_failure, retry_after, tls_options, transport_error
+from ..tls import tls_options
+from ..transport import Answer, HttpRequest, http_failure, retry_after, transport_error
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 ENC = "http://schemas.xmlsoap.org/soap/encoding/"
