@@ -71,6 +71,19 @@ def test_the_ca_bundle_is_the_sandbox_own_and_goes_away_with_it() -> None:
     assert Sandbox().ca_path is None
 
 
+def test_a_restarted_tls_sandbox_keeps_its_ca() -> None:
+    sandbox = Sandbox(tls=True).start()
+    try:
+        path = sandbox.ca_path
+        sandbox.stop()
+        sandbox.start()
+        assert sandbox.ca_path == path
+        with _client(sandbox) as client:
+            assert client.getLead("60E6C4B574").LeadCode == "60E6C4B574"
+    finally:
+        sandbox.close()
+
+
 def test_the_sandbox_command_prints_what_a_client_needs_over_tls(tmp_path: Path) -> None:
     """Credentials, the three endpoints and the CA bundle, each usable as printed."""
     command = [sys.executable, "-m", "avangate_compat", "sandbox", "--tls", "--port", "0"]

@@ -149,7 +149,8 @@ class Sandbox:
         if self.tls:
             from .tls import Certificates, TLSChannel
 
-            self._certificates = Certificates()
+            if self._certificates is None:  # a restart keeps its CA: clients still trust it
+                self._certificates = Certificates()
             context = self._certificates.server_context(self.tls_client_ca)
             base = type("SandboxTLSChannel", (TLSChannel,), {"tls_context": context})
 
