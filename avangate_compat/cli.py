@@ -58,9 +58,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     serve.add_argument("--db", default=None,
                        help="SQLite file that keeps the state across restarts "
                             "(default: in memory)")
-    commands.add_parser("demo", help="try the facade on all three backends, offline",
-                        description="Run the facade on SOAP, JSON-RPC and REST against an "
-                                    "in-process sandbox and compare the answers.")
+    serve.add_argument("--tls", action="store_true",
+                       help="serve HTTPS with a throwaway CA made at start (its bundle's path "
+                            "is printed)")
+    serve.add_argument("--tls-client-ca", default=None, metavar="PEM",
+                       help="demand a client certificate signed by this CA (implies --tls)")
+    serve.add_argument("--max-connections", type=int, default=100, metavar="N",
+                       help="open connections kept; past it idle keep-alive ones are closed "
+                            "for new ones (default %(default)s)")
+    demo_parser = commands.add_parser(
+        "demo", help="try the facade on all three backends, offline, over https",
+        description="Run the facade on SOAP, JSON-RPC and REST against an in-process HTTPS "
+                    "sandbox and compare the answers.")
+    demo_parser.add_argument("--plain-http", action="store_true",
+                             help="talk to the sandbox over plain http instead of https")
     from . import cli_call
     cli_call.register(commands)
     from . import cli_export
@@ -78,7 +89,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return conformance.command(args)
     if args.command == "sandbox":
         return _serve(args)
-    return demo()
+    return demo(tls=not args.plain_http)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -88,16 +99,14 @@ def _serve(args: argparse.Namespace) -> int:
         sandbox = Sandbox(args.host, args.port, args.merchant_code or DEMO_MERCHANT_CODE,
                           args.secret_key or DEMO_SECRET_KEY,
                           args.session_ttl, args.db, args.max_skew, args.session_error,
-                          args.latency)
+                          args.latency, args.tls, args.tls_client_ca, args.max_connections)
     except ValueError as exc:
         print(f"avangate-compat sandbox: {exc}", file=sys.stderr)
         return 2
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with sandbox:
-        print(f"sandbox listening on {sandbox.url} (port {sandbox.port})", flush=True)
-        print(f"  SOAP {sandbox.url}/soap/6.0/  JSON-RPC {sandbox.url}/rpc/6.0/  "
-              f"REST {sandbox.url}/rest/6.0/  control {sandbox.url}/_sandbox/", flush=True)
+        print(sandbox.banner(), flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
     return 0
@@ -127,7 +136,7 @@ def _price(config: models.PricingConfiguration) -> str:
 
 def _run_backend(sandbox: Sandbox, backend: str) -> dict[str, Any]:
     sandbox.service.reset()  # every backend starts from the same state
-    with Client(backend=backend, base_url=sandbox.url, **sandbox.credentials) as client:
+    with Client(backend=backend, **sandbox.client_settings) as client:
         result: dict[str, Any] = {"lead": client.getLead(DEMO_LEAD)}
         product = client.getProductByCode(DEMO_PRODUCT)
         result["product"] = product
@@ -141,11 +150,13 @@ def _run_backend(sandbox: Sandbox, backend: str) -> dict[str, Any]:
     return result
 
 
-def demo() -> int:
+def demo(tls: bool = True) -> int:
+    """Over https by default: the path every real user takes."""
     from .sandbox import Sandbox
 
-    with Sandbox() as sandbox:
-        print(f"sandbox on {sandbox.url} (merchant {sandbox.merchant_code})\n")
+    with Sandbox(tls=tls) as sandbox:
+        trust = f", certificate checked against {sandbox.ca_path}" if sandbox.tls else ""
+        print(f"sandbox on {sandbox.url} (merchant {sandbox.merchant_code}{trust})\n")
         results = {backend: _run_backend(sandbox, backend) for backend in BACKENDS}
     table = [[label, *(str(getter(results[b])) for b in BACKENDS)] for label, getter in ROWS]
     widths = [max(len(row[i]) for row in [["", *BACKENDS], *table]) + 2
@@ -161,8 +172,8 @@ def demo() -> int:
     if disagreements:
         print("BACKENDS DISAGREE:\n  " + "\n  ".join(disagreements))
         return 1
-    print(f"all {len(BACKENDS)} backends returned equal objects for every call "
-          "(REST signs each request instead of logging in)")
+    print(f"all {len(BACKENDS)} backends returned equal objects for every call, fetched over "
+          f"{'https' if tls else 'plain http'} (REST signs each request instead of logging in)")
     return 0
 
 

@@ -23,6 +23,7 @@ BACKENDS = ("soap", "jsonrpc", "rest")
 # record mode, and the test suite's demand for PHP.
 NOT_SETTINGS = frozenset({"LOG", "RECORD_MODE", "REQUIRE_PHP"})
 HASH_ALGORITHMS = ("sha256", "sha3-256", "md5")
+TLS_VERSIONS = ("1.2", "1.3")
 DEFAULT_BASE_URL = "https://api.2checkout.com"
 
 
@@ -102,6 +103,17 @@ def _url(name: str, url: str) -> SplitResult:
     return parts
 
 
+def redact_url(url: Optional[str]) -> Optional[str]:
+    """``url`` with any password (and user) in it replaced: proxy URLs carry credentials."""
+    if not url or "@" not in url:
+        return url
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=f"***:***@{host}").geturl()
+
+
 def _is_loopback(host: Optional[str]) -> bool:
     if host in (None, ""):
         return False
@@ -145,9 +157,18 @@ class Config:
     """Log every request and answer body (secrets replaced) on ``avangate_compat.wire``; also
     switched on by the environment variable ``AVANGATE_LOG=wire``."""
     verify_tls: Union[bool, str] = True
-    """``True`` (the system's CA store) or the path of a CA bundle; never off."""
-    proxy: Optional[str] = attrs.field(default=None, validator=_optional_text)
-    """An HTTP(S) proxy URL for every request; the environment's proxies are not used."""
+    """``True``: the system's CA store (or the bundle ``SSL_CERT_FILE`` names, when set); a
+    path: that CA bundle (a corporate CA); ``False``: no check at all, with a loud warning."""
+    client_cert: Optional[str] = attrs.field(default=None, validator=_optional_text)
+    """PEM file of a client certificate, for servers that demand one (mutual TLS)."""
+    client_key: Optional[str] = attrs.field(default=None, validator=_optional_text)
+    """PEM file of the client certificate's private key, when not in ``client_cert``."""
+    tls_min_version: str = attrs.field(default="1.2", validator=_one_of(TLS_VERSIONS))
+    """Oldest TLS version accepted: 1.2 or 1.3."""
+    proxy: Optional[str] = attrs.field(default=None, validator=_optional_text,
+                                       repr=lambda url: repr(redact_url(url)))
+    """An HTTP proxy URL (``http://[user:password@]host:port``) for every request, https
+    tunnelled through it with CONNECT; the environment's proxies are not used."""
     allow_insecure_http: bool = attrs.field(default=False, validator=_flag)
     session_lifetime: float = attrs.field(default=600.0, validator=_positive)
     """Seconds a sessionID lives after login (documented: 10 minutes)."""
@@ -166,13 +187,19 @@ class Config:
     def __attrs_post_init__(self) -> None:
         if not self.session_margin < self.session_lifetime:
             raise ConfigurationError("session_margin must be >= 0 and below session_lifetime")
-        if self.verify_tls is False:
-            raise ConfigurationError("verify_tls=False is not supported; pass a CA bundle path")
-        if not (self.verify_tls is True or (isinstance(self.verify_tls, str)
-                                            and self.verify_tls.strip())):
-            raise ConfigurationError("verify_tls must be True or the path of a CA bundle")
-        if isinstance(self.verify_tls, str):
-            _text("verify_tls", self.verify_tls)
+        if not (isinstance(self.verify_tls, bool) or (isinstance(self.verify_tls, str)
+                                                      and self.verify_tls.strip())):
+            raise ConfigurationError("verify_tls must be True, False or the path of a CA "
+                                     "bundle")
+        for name in ("verify_tls", "client_cert", "client_key"):
+            path = getattr(self, name)
+            if isinstance(path, str):
+                _text(name, path)
+                if not os.path.isfile(path):
+                    raise ConfigurationError(f"{name} must be the path of an existing file"
+                                             f"{_HIDDEN}")
+        if self.client_key and not self.client_cert:
+            raise ConfigurationError("client_key needs client_cert (the certificate it signs)")
         if self.proxy is not None:
             _url("proxy", self.proxy)
         for name in ("base_url", "soap_url", "jsonrpc_url", "rest_url"):

@@ -145,6 +145,11 @@ class DroppedFieldWarning(UserWarning):
     (a warning, not an error: the call still goes out, without it)."""
 
 
+class InsecureTLSWarning(UserWarning):
+    """``verify_tls=False``: the server's certificate is not checked, so anyone on the path can
+    read and change the traffic, credentials included (warned once per client)."""
+
+
 class ConversionError(AvangateError, ValueError):
     """A value could not be read as the model's declared type; ``path`` locates it below the
     converted object (``.Items[0].Price.Amount``), ``reason`` says what is wrong."""

@@ -25,6 +25,7 @@ import math
 import random
 import re
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -41,6 +42,15 @@ from ._version import __version__
 from .config import Config
 from .errors import APIError, AvangateError, RateLimitError, RawAnswer, TransportError, api_error
 from .logs import WIRE_LOGGER, wire_requested
+from .tls import (
+    host_port,
+    os_reason,
+    proxy_error,
+    proxy_target,
+    tls_options,
+    tls_reason,
+    warn_unverified,
+)
 
 if TYPE_CHECKING:
     from .operations import Operation
@@ -175,18 +185,33 @@ _WATCHDOG = _Watchdog()
 _CURRENT = threading.local()  # the exchange this thread is running, for the connections
 
 
-class _HTTPPool(u3pool.HTTPConnectionPool):
-    # Hooks the pool, not the connection class: recorders such as vcrpy patch the connection
-    # class the pool uses, and keep doing so.
+class _DeadlineHook:
+    """The one hook both pool classes share: each connection a request is about to use is
+    handed to the exchange the calling thread runs, so the watchdog can cut it at the deadline.
+
+    It hooks the pool, not the connection class: recorders such as vcrpy patch the connection
+    class the pool uses, and keep doing so."""
+
     def _make_request(self, conn: Any, *args: Any, **kwargs: Any) -> Any:
         exchange: Optional[_Exchange] = getattr(_CURRENT, "exchange", None)
         if exchange is not None:
             exchange.attach(conn)
-        return super()._make_request(conn, *args, **kwargs)
+        return super()._make_request(conn, *args, **kwargs)  # type: ignore[misc]
 
 
-class _HTTPSPool(u3pool.HTTPSConnectionPool):
-    _make_request = _HTTPPool._make_request
+class _HTTPPool(_DeadlineHook, u3pool.HTTPConnectionPool):
+    pass
+
+
+class _HTTPSPool(_DeadlineHook, u3pool.HTTPSConnectionPool):
+    def _validate_conn(self, conn: Any) -> None:
+        # verify_tls=False was warned about once, when the client was made (see make_pool);
+        # urllib3 would warn again on every request.
+        if self.cert_reqs == "CERT_NONE":
+            if getattr(conn, "sock", None) is None:
+                conn.connect()
+            return
+        super()._validate_conn(conn)
 
 
 _POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
@@ -199,14 +224,17 @@ def make_pool(config: Config) -> urllib3.PoolManager:
     """One client's keep-alive connections (sized for a few dozen threads), on urllib3
     directly: requests would prepare, merge settings and build cookies on every call, work
     that is done once here. A proxy is the ``proxy`` setting; the environment's is not used,
-    so credentials never go to a proxy nobody configured for them."""
-    tls: dict[str, Any] = {"cert_reqs": "CERT_REQUIRED"}
-    if isinstance(config.verify_tls, str):
-        tls["ca_certs"] = config.verify_tls
+    so credentials never go to a proxy nobody configured for them. A ``user:password@`` in the
+    proxy URL becomes a Proxy-Authorization header (sent to the proxy only, in its CONNECT for
+    https)."""
+    tls = tls_options(config)
+    if config.verify_tls is False:
+        warn_unverified(config)
     manager: urllib3.PoolManager
     if config.proxy:
-        manager = urllib3.ProxyManager(config.proxy, num_pools=4, maxsize=32, block=False,
-                                       retries=False, **tls)
+        proxy, headers = proxy_target(config.proxy)
+        manager = urllib3.ProxyManager(proxy, num_pools=4, maxsize=32, block=False,
+                                       retries=False, proxy_headers=headers, **tls)
     else:
         manager = urllib3.PoolManager(num_pools=4, maxsize=32, block=False, retries=False,
                                       **tls)
@@ -311,7 +339,7 @@ class Transport:
             # the read timeout is cut to what remains, so it can fire just before the watchdog
             if exchange.expired or time.monotonic() >= deadline:
                 raise _deadline_error(operation, backend, config) from exc
-            raise _transport_error(operation, backend, exc) from exc
+            raise transport_error(operation, backend, exc, url, config) from exc
         finally:
             _CURRENT.exchange = None
             _WATCHDOG.finish(exchange)
@@ -508,6 +536,7 @@ _FAILURES: list[tuple[type[BaseException], str, str]] = [
     (u3exc.NewConnectionError, "connect", "cannot connect"),  # refused, unresolvable host
     (u3exc.ConnectTimeoutError, "connect", "connection timed out"),
     (u3exc.SSLError, "tls", "TLS failed"),
+    (ssl.SSLError, "tls", "TLS failed"),
     (u3exc.ProxyError, "disconnected", "proxy failed"),
     (u3exc.ReadTimeoutError, "timeout", "timed out waiting for the answer"),
     (u3exc.ProtocolError, "disconnected", "connection dropped before a complete answer"),
@@ -516,15 +545,28 @@ _FAILURES: list[tuple[type[BaseException], str, str]] = [
 ]
 
 
-def _transport_error(operation: str, backend: str, exc: BaseException) -> TransportError:
-    for cause in _causes(exc):
+def transport_error(operation: str, backend: str, exc: BaseException, url: str = "",
+                     config: Optional[Config] = None) -> TransportError:
+    """The failure as a :class:`TransportError` that names where it happened (host and port;
+    the proxy's, never its credentials, when the proxy was the problem) and, for TLS, why in
+    words. Only runs on the failure path."""
+    causes = _causes(exc)
+    proxy = config.proxy if config is not None else None
+    if proxy and any(isinstance(c, u3exc.ProxyError) for c in causes):
+        return proxy_error(operation, backend, causes, proxy, url, config)
+    where = host_port(url)
+    for cause in causes:
         for cls, failure, text in _FAILURES:
             if isinstance(cause, cls):
+                if failure == "tls":
+                    text = f"TLS failed with {where}: {tls_reason(causes, config)}"
+                elif failure == "connect":
+                    text = f"{text} to {where} ({os_reason(causes)})"
                 return TransportError(operation, backend, text, failure=failure)
     if isinstance(exc, ValueError):  # an unusable URL (urllib3 says so in ValueErrors too)
         return TransportError(operation, backend, "malformed URL", failure="url")
-    return TransportError(operation, backend, f"connection failed ({type(exc).__name__})",
-                          failure="disconnected")
+    return TransportError(operation, backend, f"connection to {where} failed "
+                                              f"({type(exc).__name__})", failure="disconnected")
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

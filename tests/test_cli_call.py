@@ -24,6 +24,10 @@ from avangate_compat.convert import unstructure
 from avangate_compat.sandbox import Sandbox
 from avangate_compat.spec import load
 
+from .conftest import over_both_schemes
+
+sandbox = over_both_schemes  # every command runs over http and over https
+
 LEAD = "60E6C4B574"
 Run = Callable[..., "tuple[int, str, str]"]
 
@@ -38,6 +42,8 @@ def env(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
               "AVANGATE_SECRET_KEY": sandbox.credentials["secret_key"],
               "AVANGATE_BASE_URL": sandbox.url,
               "AVANGATE_REQUIRE_PHP": "1", "AVANGATE_RECORD_MODE": "none"}
+    if sandbox.ca_path:  # over https: trust the sandbox's CA, as an operator would theirs
+        values["AVANGATE_VERIFY_TLS"] = sandbox.ca_path
     for key, value in values.items():
         monkeypatch.setenv(key, value)
     return values
@@ -68,7 +74,7 @@ def _requests(sandbox: Sandbox) -> int:
 def test_get_lead_prints_the_model_as_json(run: Run, sandbox: Sandbox, backend: str) -> None:
     status, out, err = run("--backend", backend, "getLead", LEAD)
     assert (status, err) == (0, "")
-    with Client(backend=backend, base_url=sandbox.url, **sandbox.credentials) as client:
+    with Client(backend=backend, **sandbox.client_settings) as client:
         expected = unstructure(client.getLead(LEAD))
     assert _json(out) == expected
     assert _json(out)["Items"][0]["Price"]["Amount"] == Decimal("20")
@@ -97,7 +103,7 @@ def test_a_string_parameter_takes_a_number_word_as_typed(run: Run) -> None:
 
 def test_writes_booleans_and_nested_pairs(run: Run, sandbox: Sandbox) -> None:
     assert run("setProductStatus", "YourProductCode", "false")[:2] == (0, "true\n")
-    with Client(base_url=sandbox.url, **sandbox.credentials) as client:
+    with Client(**sandbox.client_settings) as client:
         assert client.getProductByCode("YourProductCode").Enabled is False
     status, out, err = run(
         "--backend", "rest", "addLead", "Currency=EUR", "Language=EN",
@@ -204,7 +210,8 @@ def test_ini_file_and_section(run: Run, sandbox: Sandbox, tmp_path: Path,
     ini = tmp_path / "avangate.ini"
     ini.write_text(f"[shop]\nbackend = soap\nbase_url = {sandbox.url}\n"
                    f"merchant_code = {sandbox.credentials['merchant_code']}\n"
-                   f"secret_key = {sandbox.credentials['secret_key']}\n", encoding="utf-8")
+                   f"secret_key = {sandbox.credentials['secret_key']}\n"
+                   f"verify_tls = {sandbox.ca_path or True}\n", encoding="utf-8")
     status, out, _ = run("--ini", str(ini), "--section", "shop", "getProductByCode",
                          "NewProdCodeAPI12345")
     assert status == 0 and _json(out)["ProductCode"] == "NewProdCodeAPI12345"

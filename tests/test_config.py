@@ -82,7 +82,12 @@ def test_from_ini(tmp_path: Path) -> None:
     ({"session_margin": 700}, "session_margin"),
     ({"base_url": "ftp://example.com"}, "base_url"),
     ({"base_url": "http://api.2checkout.com"}, "plain http"),
-    ({"verify_tls": False}, "verify_tls"),
+    ({"verify_tls": 0}, "verify_tls"),
+    ({"verify_tls": " "}, "verify_tls"),
+    ({"verify_tls": "/no/such/ca-bundle.pem"}, "verify_tls: no such file"),
+    ({"client_cert": "/no/such/cert.pem"}, "client_cert: no such file"),
+    ({"tls_min_version": "1.1"}, "tls_min_version"),
+    ({"proxy": "127.0.0.1:3128"}, "proxy must be an http"),
     ({"max_retries": -1}, "max_retries"),
 ])
 def test_invalid_settings_are_refused(settings: dict[str, object], message: str) -> None:

@@ -18,7 +18,10 @@ from avangate_compat.sandbox.schema import load as sandbox_schema
 from avangate_compat.spec import load
 from avangate_compat.testing import leaked
 
+from .conftest import over_both_schemes
 from .test_cassettes import HASH, SESSION_ID
+
+sandbox = over_both_schemes  # check --live runs over http and over https
 
 Check = Callable[..., tuple[int, str, str]]
 
@@ -32,6 +35,8 @@ def check(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch,
         monkeypatch.delenv(name)
     monkeypatch.setenv("AVANGATE_MERCHANT_CODE", sandbox.merchant_code)
     monkeypatch.setenv("AVANGATE_SECRET_KEY", sandbox.secret_key)
+    if sandbox.ca_path:  # over https: trust the sandbox's CA, as an operator would theirs
+        monkeypatch.setenv("AVANGATE_VERIFY_TLS", sandbox.ca_path)
 
     def run(*argv: str, live: bool = True, base_url: bool = True) -> tuple[int, str, str]:
         command = ["check", *(["--live"] if live else []),
@@ -246,7 +251,8 @@ def test_credentials_from_an_ini_file(check: Check, sandbox: Sandbox,
     monkeypatch.delenv("AVANGATE_SECRET_KEY")
     ini = tmp_path / "account.ini"
     ini.write_text(f"[shop]\nmerchant_code = {sandbox.merchant_code}\n"
-                   f"secret_key = {sandbox.secret_key}\nhash_algorithm = sha3-256\n")
+                   f"secret_key = {sandbox.secret_key}\nhash_algorithm = sha3-256\n"
+                   f"verify_tls = {sandbox.ca_path or True}\n")  # the ini reads no variable
     status, out, _ = check("--ini", str(ini), "--section", "shop", "--json")
     assert status == 0
     assert json.loads(out)["logins"]["jsonrpc"]["used"] == "sha3-256"
