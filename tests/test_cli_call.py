@@ -425,3 +425,18 @@ def test_any_command_line_becomes_a_call_or_a_usage_error(operation: str,
                   lambda: cli_args.raw_params("soap", operation, words)):
         with contextlib.suppress(ValidationError):
             build()
+
+
+def test_the_verify_tls_flag_names_the_ca_an_operator_trusts(
+        run: Run, https_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Against the TLS sandbox: without its CA the call is a TLS error that names the host;
+    ``--verify-tls CA.pem`` (over the environment) makes it pass."""
+    assert https_sandbox.ca_path
+    monkeypatch.setenv("AVANGATE_BASE_URL", https_sandbox.url)
+    monkeypatch.delenv("AVANGATE_VERIFY_TLS", raising=False)
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    status, _, err = run("getLead", LEAD)
+    assert status == 1 and "TransportError tls" in err and "127.0.0.1" in err, err
+    status, out, err = run("--verify-tls", https_sandbox.ca_path, "getLead", LEAD)
+    assert (status, err) == (0, ""), err
+    assert _json(out)["LeadCode"] == LEAD
