@@ -6,8 +6,10 @@ words): nothing is added to a call that succeeds.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
+import re
 import socket
 import ssl
 import warnings
@@ -156,6 +158,14 @@ _REASON_WORDS = [
 ]
 
 
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def tls_reason(causes: list[BaseException], config: Optional[Config]) -> str:
     minimum = config.tls_min_version if config is not None else "1.2"
     for cause in causes:
@@ -166,6 +176,10 @@ def tls_reason(causes: list[BaseException], config: Optional[Config]) -> str:
                         "point verify_tls at the CA bundle that signed it")
             return _VERIFY_WORDS.get(code, f"certificate verification failed "
                                            f"({cause.verify_message})")
+    for cause in causes:
+        if type(cause).__name__ == "CertificateError":  # urllib3 1.26 matches names itself
+            named = re.search(r"hostname '([^']*)'", str(cause))
+            return _VERIFY_WORDS[64 if named and _is_ip(named.group(1)) else 62]
     for cause in causes:
         if isinstance(cause, ssl.SSLError):
             reason = str(cause.reason or "") + " " + str(cause)
