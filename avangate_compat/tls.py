@@ -12,7 +12,9 @@ import os
 import re
 import socket
 import ssl
+import sys
 import warnings
+from types import FrameType
 from typing import Any, Optional
 from urllib.parse import unquote, urlsplit
 
@@ -64,12 +66,23 @@ def minimum_version(config: Config) -> dict[str, Any]:
     return {"ssl_context": context}
 
 
+def _outside_the_package() -> int:
+    """The ``stacklevel`` of the first caller outside this package, for the function that
+    calls this one: a warning points at the user's line, however deep the library's calls."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame: Optional[FrameType] = sys._getframe(2)  # the caller of the warning's function
+    level = 2
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def warn_unverified(config: Config) -> None:
     """``verify_tls=False``, said loudly once per client (to the line that made it)."""
     warnings.warn(f"verify_tls=False: the certificate of {config.endpoint} is NOT checked; "
                   "anyone on the path can read and change this client's traffic, its "
                   "credentials included. Pass a CA bundle path instead.",
-                  InsecureTLSWarning, stacklevel=5)
+                  InsecureTLSWarning, stacklevel=_outside_the_package())
     log.warning("verify_tls=False: TLS certificates are not checked for %s", config.endpoint)
 
 
