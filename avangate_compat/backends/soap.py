@@ -25,10 +25,11 @@ import zeep.transports
 from lxml import etree
 from zeep import xsd
 
-from ..config import Config
+from ..config import Settings
 from ..errors import DroppedFieldWarning, TransportError, api_error
 from ..operations import Operation
-from ..transport import Answer, HttpRequest, http_failure, retry_after
+from ..transport import Answer, HttpRequest
+from ._answers import http_failure, retry_after
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 ENC = "http://schemas.xmlsoap.org/soap/encoding/"
@@ -79,7 +80,7 @@ class SoapCodec:
 
     name = "soap"
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Settings) -> None:
         # zeep loads the WSDL (and anything it imports) through requests, with the client's
         # TLS and proxy settings and nothing from the environment.
         session = requests.Session()
@@ -122,13 +123,13 @@ class SoapCodec:
         headers = {"Content-Type": "text/xml; charset=utf-8",
                    "SOAPAction": f'"{binding_op.soapaction or ""}"'}
         body = etree.tostring(envelope, encoding="utf-8", xml_declaration=True)
-        return HttpRequest("POST", self._url, body, headers)
+        return HttpRequest("POST", self._url, body, headers, label=name)
 
     def decode(self, operation: Operation[Any], request: HttpRequest, answer: Answer) -> Any:
         return read_answer(operation.name, answer)
 
-    def composite(self, operation: Operation[Any]) -> Optional[Any]:
-        return None
+    def raw_args(self, method: str, params: tuple[Any, ...]) -> list[Any]:
+        return list(params)
 
     # -- request side --------------------------------------------------------------------------
 
