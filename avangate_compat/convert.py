@@ -222,6 +222,7 @@ class _Converter:
     def __init__(self) -> None:
         conv = cattrs.Converter()
         self._from_mapping: dict[type, Callable[[Mapping[Any, Any]], Any]] = {}
+        self._hooks: dict[Any, Callable[[Any, Any], Any]] = {}
         conv.register_structure_hook(int, _to_int)
         conv.register_structure_hook(bool, _to_bool)
         conv.register_structure_hook(str, _to_str)
@@ -238,7 +239,10 @@ class _Converter:
         self._conv = conv
 
     def structure(self, data: Any, cls: type[T]) -> T:
-        return self._conv.structure(data, cls)
+        hook = self._hooks.get(cls)
+        if hook is None:  # cattrs' dispatch once per type, not once per call
+            hook = self._hooks[cls] = self._conv.get_structure_hook(cls)
+        return hook(data, cls)  # type: ignore[no-any-return]
 
     def _optional_hook(self, tp: Any) -> Callable[[Any, Any], Any]:
         inner = _optional_of(tp)

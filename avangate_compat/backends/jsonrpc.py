@@ -31,10 +31,14 @@ class JsonRpcCodec:
     def encode(self, operation: Operation[Any], args: list[Any]) -> HttpRequest:
         # The id names the call (method and arguments after the sessionID), not its position:
         # the answer must echo it, and recorded traffic replays in any order.
-        call_args = args[1:] if operation.needs_session else []
-        request_id = zlib.crc32(dumps([operation.name, call_args])) & 0x7FFFFFFF
-        body = dumps({"jsonrpc": "2.0", "id": request_id, "method": operation.name,
-                      "params": args})
+        # Each argument is encoded once; the id's list and the params are joined from them,
+        # exactly as one dumps() of each would have written them.
+        parts = [dumps(arg) for arg in args]
+        name = dumps(operation.name)
+        named = b",".join(parts[1:] if operation.needs_session else ())
+        request_id = zlib.crc32(b"[%s,[%s]]" % (name, named)) & 0x7FFFFFFF
+        body = b'{"jsonrpc":"2.0","id":%d,"method":%s,"params":[%s]}' % (
+            request_id, name, b",".join(parts))
         return HttpRequest("POST", self._url, body, _HEADERS, context=request_id,
                            label=operation.name)
 
