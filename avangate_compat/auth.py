@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import time
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from .transport import HttpRequest
 from .wire import Secrets
@@ -60,13 +60,16 @@ def rest_auth_header(merchant_code: str, secret_key: str, algorithm: str,
     return header
 
 
-class Call(NamedTuple):
+class Call:
     """What an auth flow yields: one call to make, its wire arguments complete (the sessionID
     first where the protocol wants one); ``quiet`` keeps its bodies out of the wire log."""
 
-    operation: Operation[Any]
-    args: list[Any]
-    quiet: bool = False
+    __slots__ = ("args", "operation", "quiet")
+
+    def __init__(self, operation: Operation[Any], args: list[Any], quiet: bool = False) -> None:
+        self.operation = operation
+        self.args = args
+        self.quiet = quiet
 
 
 Flow = Generator[Call, Any, Any]

@@ -445,7 +445,7 @@ class _Run:
         out: dict[str, Any] = {"url": url, "fetched": False, "saved_to": None,
                                "reference": self.options.reference_wsdl or "shipped",
                                "differences": []}
-        transport = Transport(HttpSettings.of(config), "soap",
+        transport = Transport(HttpSettings(config), "soap",
                               Secrets([config.secret_key, config.merchant_code]))
         start = time.perf_counter()
         try:

@@ -74,9 +74,9 @@ class Pipeline:
         self.codec = codec
         self.auth = auth
         self.backend = codec.name
-        self.retry = RetryPolicy.of(settings)
+        self.retry = RetryPolicy(settings)
         # the transport sees the settings it needs and the secrets it must scrub, no more
-        self.transport = Transport(HttpSettings.of(settings), codec.name, auth.secrets)
+        self.transport = Transport(HttpSettings(settings), codec.name, auth.secrets)
         self._tweaks: dict[str, tuple[Any, Any]] = {}
 
     def close(self) -> None:

@@ -70,23 +70,20 @@ class HttpRequest:
     quiet: bool = False
 
 
-@attrs.frozen
 class HttpSettings:
     """What the transport needs of the settings, and nothing else (no credentials)."""
 
-    connect_timeout: float
-    read_timeout: float
-    deadline: float
-    max_answer_bytes: int
-    log_wire: bool
-    verify_tls: Union[bool, str]
-    proxy: Optional[str]
+    __slots__ = ("connect_timeout", "deadline", "log_wire", "max_answer_bytes", "proxy",
+                 "read_timeout", "verify_tls")
 
-    @classmethod
-    def of(cls, settings: Settings) -> HttpSettings:
-        return cls(settings.connect_timeout, settings.read_timeout, settings.deadline,
-                   settings.max_answer_bytes, settings.log_wire, settings.verify_tls,
-                   settings.proxy)
+    def __init__(self, settings: Settings) -> None:
+        self.connect_timeout: float = settings.connect_timeout
+        self.read_timeout: float = settings.read_timeout
+        self.deadline: float = settings.deadline
+        self.max_answer_bytes: int = settings.max_answer_bytes
+        self.log_wire: bool = settings.log_wire
+        self.verify_tls: Union[bool, str] = settings.verify_tls
+        self.proxy: Optional[str] = settings.proxy
 
 
 @attrs.frozen
@@ -312,7 +309,6 @@ _RETRY_IF_IDEMPOTENT = frozenset({"timeout", "disconnected", "http"})
 _RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
 
-@attrs.frozen
 class RetryPolicy:
     """When to send a request again (README, "Errors"): the settings' retry count and backoff.
 
@@ -321,13 +317,12 @@ class RetryPolicy:
     with jitter up to ``backoff_max``; a server's ``Retry-After`` is honoured; no wait may pass
     the call's deadline."""
 
-    max_retries: int
-    backoff: float
-    backoff_max: float
+    __slots__ = ("backoff", "backoff_max", "max_retries")
 
-    @classmethod
-    def of(cls, settings: Settings) -> RetryPolicy:
-        return cls(settings.max_retries, settings.retry_backoff, settings.retry_backoff_max)
+    def __init__(self, settings: Settings) -> None:
+        self.max_retries: int = settings.max_retries
+        self.backoff: float = settings.retry_backoff
+        self.backoff_max: float = settings.retry_backoff_max
 
     def delay(self, exc: AvangateError, idempotent: bool, attempt: int,
               deadline: float) -> Optional[float]:
