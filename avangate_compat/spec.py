@@ -43,7 +43,7 @@ class RestSpec:
     ``query`` names the parameter sent as query string (a mapping), or lists the parameters
     sent as query fields; parameters left out are not sent. ``unwrap`` is the key the answer
     nests the result under; ``inferred`` replaces all of them where REST needs several
-    requests (a function of ``backends.rest.INFERRED``)."""
+    requests (a ``requests.rest.<operation>`` handler of ``customizations.HANDLERS``)."""
 
     method: Optional[str] = None
     path: Optional[str] = None
