@@ -248,6 +248,9 @@ class Transport:
         self.secrets = secrets
         self.pool = make_pool(config)
         self.wire = config.log_wire or "wire" in os.environ.get("AVANGATE_LOG", "").split(",")
+        # the usual case, a call far from its deadline, needs no Timeout of its own
+        self._timeout = urllib3.Timeout(connect=config.connect_timeout, read=config.read_timeout)
+        self._longest = max(config.connect_timeout, config.read_timeout)
 
     def close(self) -> None:
         self.pool.clear()
@@ -279,8 +282,9 @@ class Transport:
         if request.params:
             url += ("&" if "?" in url else "?") + urlencode(request.params, doseq=True)
         try:
-            timeout = urllib3.Timeout(connect=min(config.connect_timeout, remaining),
-                                      read=min(config.read_timeout, remaining))
+            timeout = self._timeout if remaining >= self._longest else urllib3.Timeout(
+                connect=min(config.connect_timeout, remaining),
+                read=min(config.read_timeout, remaining))
             response = self.pool.urlopen(
                 request.method, url, body=request.body, headers={**_HEADERS, **request.headers},
                 timeout=timeout, retries=False, redirect=False, preload_content=False,
