@@ -201,9 +201,10 @@ class HeldSessions:
                 self._hand_out(session_id, str(args[0]), str(args[3]) if len(args) > 3 else None)
             return session_id
         held = self._held.get(args[0]) if args and isinstance(args[0], str) else None
+        if held is not None:
+            held.used = self._clock()
         if held is None or held.sessions is None:
             return (yield Call(operation, args))
-        held.used = self._clock()
         sessions, rest = held.sessions, args[1:]
         session_id = sessions.valid() or (yield from self._session(sessions, operation, deadline))
         try:

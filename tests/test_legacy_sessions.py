@@ -77,9 +77,10 @@ def test_a_legacy_client_forgets_sessions_replaced_and_unused_for_a_lifetime(
     held = set(client._pipeline.auth.secrets)
     assert set(old) <= held  # all may still be in use: every one is scrubbed
     time.sleep(0.6)
+    assert client.service.getLead(old[0], LEAD).LeadCode == LEAD  # still in use: kept
     newest = _logins(client, sandbox, 1)[0]
     held = set(client._pipeline.auth.secrets)
-    assert newest in held and not set(old) & held
+    assert newest in held and old[0] in held and not set(old[1:]) & held
     assert client.service.getLead(newest, LEAD).LeadCode == LEAD
 
 
