@@ -297,7 +297,9 @@ class Transport:
         except TransportError:
             raise
         except (u3exc.HTTPError, OSError, ValueError) as exc:
-            if exchange.expired:
+            # A socket timeout cut to the time left ends at the deadline too, at times a moment
+            # before the watchdog: past the deadline, the deadline is what ended the exchange.
+            if exchange.expired or time.monotonic() >= deadline:
                 raise _deadline_error(operation, backend, config) from exc
             raise _transport_error(operation, backend, exc) from exc
         finally:
