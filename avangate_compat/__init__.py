@@ -4,6 +4,7 @@ SOAP, JSON-RPC and REST, returning the same typed attrs objects whichever protoc
 
 import logging
 
+from ._version import __version__ as __version__
 from .client import Client
 from .config import Config
 from .errors import (
@@ -13,20 +14,28 @@ from .errors import (
     ConfigurationError,
     ConversionError,
     DroppedFieldWarning,
+    InsecureTLSWarning,
     InvalidRequestError,
     IPNSignatureError,
+    LCNSignatureError,
+    MapAborted,
+    MapInterrupted,
+    MapStopped,
     NotFoundError,
     RateLimitError,
     RawAnswer,
     SessionError,
+    SignatureError,
     TransportError,
     ValidationError,
 )
+from .logs import show_wire_log, wire_requested
 
-__version__ = "0.1.0"
 # A library logs, it does not print: without the application's own logging set up, retries
 # and the wire log stay silent instead of falling through to stderr.
 logging.getLogger("avangate_compat").addHandler(logging.NullHandler())
+if wire_requested():  # AVANGATE_LOG=wire: asked for from outside the code, so it is shown
+    show_wire_log()
 _MODELS = ("Lead", "PricingConfiguration", "Product")
 
 
@@ -48,14 +57,20 @@ __all__ = [
     "ConversionError",
     "DroppedFieldWarning",
     "IPNSignatureError",
+    "InsecureTLSWarning",
     "InvalidRequestError",
+    "LCNSignatureError",
     "Lead",
+    "MapAborted",
+    "MapInterrupted",
+    "MapStopped",
     "NotFoundError",
     "PricingConfiguration",
     "Product",
     "RateLimitError",
     "RawAnswer",
     "SessionError",
+    "SignatureError",
     "TransportError",
     "ValidationError",
 ]

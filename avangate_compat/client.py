@@ -25,13 +25,11 @@ import attrs
 from . import backends
 from .auth import SignedHeader
 from .config import Config
-from .errors import AvangateError, TransportError, ValidationError
+from .errors import AvangateError, ValidationError
 from .pipeline import Pace, Pipeline
 from .session import SessionAuth
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from . import models
     from . import operations as ops
     from . import validate as v
@@ -103,8 +101,14 @@ class Client(metaclass=_ClientType):
         self._pipeline.close()
 
     def __getattr__(self, name: str) -> Any:
-        """Every operation of the spec is a method, ``client.<operation>(*args)``, whether or
-        not it has a typed one below."""
+        """Every operation of the spec is a method, ``client.<operation>(*args)``, and every
+        paged search a walker, ``client.iter_<family>(**filters)``, whether or not it has a
+        typed one below."""
+        if name.startswith("iter_"):  # every paged search of the spec has its walker
+            from . import paginate
+            from .spec import load
+            if name[len("iter_"):] in load().paginators:
+                return functools.partial(paginate.iterate, self, name[len("iter_"):])
         operation = ops.OPERATIONS.get(name)
         if operation is None or not operation.needs_session or name.startswith("_"):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
@@ -132,44 +136,30 @@ class Client(metaclass=_ClientType):
         return self.call(ops.SEARCH_LEADS, filters)
 
     def iter_leads(self, *, prefetch: bool = False,
+                   progress: Optional[Callable[[int, int], None]] = None,
                    **filters: Any) -> Generator[models.Lead, None, None]:
-        """Every lead matching ``filters``, fetching pages lazily as the loop needs them; only
-        the current page is held, so memory stays flat however many leads there are. With
-        ``prefetch=True`` the next page is fetched (in one background thread) while the loop
-        works on the current one.
+        """Every lead matching ``filters`` (those of :meth:`searchLeads`; ``Page`` is the page
+        to start from), fetching pages lazily as the loop needs them; only the current page
+        is held, so memory stays flat however many leads there are. With ``prefetch=True``
+        the next page is fetched (in one background thread) while the loop works on the
+        current one. ``progress(done, total)`` is called after each page, as :meth:`map`
+        calls it: leads handed out so far, and the leads the walk will give.
 
         A server that ignores ``Page`` would repeat one page forever: a page equal to the one
         before, a page other than the one asked for, or more pages than ``Count`` allows
         raise :class:`TransportError` instead."""
-        page = filters.pop("Page", 1)
-        previous: Optional[list[Optional[str]]] = None
-        last_page: Optional[int] = None
-        ahead: Optional[Future[models.LeadSearchResult]] = None
-        pool = None
-        if prefetch:
-            from concurrent.futures import ThreadPoolExecutor
-            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="avangate-prefetch")
-        try:
-            while True:
-                result = ahead.result() if ahead is not None \
-                    else self.searchLeads(**filters, Page=page)
-                ahead = None
-                done = self._page_checked(result, page, previous, last_page)
-                count = result.Pagination.Count if result.Pagination else None
-                limit = (result.Pagination.Limit if result.Pagination else None) \
-                    or len(result.Items)
-                if last_page is None and count is not None and limit:
-                    last_page = -(-count // limit)  # fixed at the first page: no endless walk
-                if pool is not None and not done:
-                    ahead = pool.submit(self.searchLeads, **filters, Page=page + 1)
-                yield from result.Items
-                if done:
-                    return
-                previous = [lead.LeadCode for lead in result.Items]
-                page += 1
-        finally:
-            if pool is not None:
-                pool.shutdown(wait=False)
+        from . import paginate
+        return paginate.items(self, "leads", filters, prefetch=prefetch, progress=progress)
+
+    def iter_products(self, *, prefetch: bool = False,
+                      progress: Optional[Callable[[int, int], None]] = None,
+                      **filters: Any) -> Generator[models.Product, None, None]:
+        """Every product matching ``filters`` (those of ``searchProducts``: Name, Codes,
+        Types, Enabled, ReviewStatus, GroupName, Limit; ``Page`` to start from), walked as
+        :meth:`iter_leads` walks leads, with the same guards, ``prefetch`` and
+        ``progress``."""
+        from . import paginate
+        return paginate.items(self, "products", filters, prefetch=prefetch, progress=progress)
 
     @overload
     def map(self, operation: Operation[T], calls: Iterable[Any], *, max_workers: int = 8,
@@ -190,8 +180,13 @@ class Client(metaclass=_ClientType):
         :class:`~avangate_compat.AvangateError` it raised (one failure does not stop the run).
 
         ``rate_limit`` caps the requests sent per second, retries and logins included (never
-        more in any one-second window); ``progress(done, total)`` is called as each call
-        ends."""
+        more in any one-second window); ``progress(done, total)`` is called as each call ends.
+
+        Ctrl-C, an exception from ``progress`` or a bug stops the run: no call starts after
+        it, the calls in flight end (within their deadline), and the stop is raised carrying
+        the outcomes so far: :class:`~avangate_compat.errors.MapInterrupted` (a
+        ``KeyboardInterrupt``) or :class:`~avangate_compat.errors.MapAborted`, both
+        :class:`~avangate_compat.errors.MapStopped` with ``.outcomes`` and ``.not_started``."""
         if isinstance(max_workers, bool) or not isinstance(max_workers, int) \
                 or not 1 <= max_workers <= 256:
             raise ValidationError("map", "max_workers must be an integer from 1 to 256")
@@ -200,45 +195,25 @@ class Client(metaclass=_ClientType):
                                        or not 0 < rate_limit <= 100_000):
             raise ValidationError("map", "rate_limit must be a number of calls per second")
         items = [item if isinstance(item, tuple) else (item,) for item in calls]
-        outcomes: list[Optional[Outcome[Any]]] = [None] * len(items)
+        from .bulk import run_map
+        stopped = threading.Event()
         pacer = _Pacer(rate_limit) if rate_limit else None
-        lock = threading.Lock()
-        done = [0]
 
-        pace = pacer.wait if pacer is not None else None  # paces every request, retries too
+        def call(*args: Any) -> Any:
+            if pacer is None:
+                return self._call(operation, args, None)
+            started = [False]
 
-        def run(index: int) -> None:
-            try:
-                outcomes[index] = Outcome(items[index], self._call(operation, items[index], pace))
-            except AvangateError as exc:
-                outcomes[index] = Outcome(items[index], error=exc)
-            if progress is not None:
-                with lock:
-                    done[0] += 1
-                    progress(done[0], len(items))
+            def pace() -> None:  # every request after the call's first: retries, logins
+                if started[0]:
+                    pacer.wait(stopped)
+                started[0] = True
 
-        from concurrent.futures import ThreadPoolExecutor
-        with ThreadPoolExecutor(max_workers=max_workers,
-                                thread_name_prefix="avangate-map") as pool:
-            for future in [pool.submit(run, i) for i in range(len(items))]:
-                future.result()  # a bug (not an API error) surfaces here
-        return [outcome for outcome in outcomes if outcome is not None]
+            return self._call(operation, args, pace)
 
-    def _page_checked(self, result: models.LeadSearchResult, page: int,
-                      previous: Optional[list[Optional[str]]], last_page: Optional[int]) -> bool:
-        """Whether ``result`` (page ``page``) is the last page; TransportError if the server
-        does not page as asked."""
-        pagination = result.Pagination
-        codes = [lead.LeadCode for lead in result.Items]
-        if (pagination is not None and pagination.Page not in (None, page)) \
-                or (codes and codes == previous) \
-                or (last_page is not None and page > last_page):
-            raise TransportError("searchLeads", self.backend,
-                                 f"the server does not page: page {page} was not "
-                                 "answered as asked (repeated or beyond Count)")
-        count = pagination.Count if pagination else None
-        limit = (pagination.Limit if pagination else None) or len(result.Items)
-        return not result.Items or count is None or page * limit >= count
+        # the run paces each call's first request itself, so that none starts after a stop
+        return run_map(call, items, max_workers, pacer.wait if pacer else None, progress,
+                       stopped)
 
     def addLead(self, lead: Union[models.Lead, Mapping[str, Any]]) -> models.LeadResponse:
         """Create a lead; the answer holds its new ``LeadCode`` and ``CreatedAt``."""
@@ -365,11 +340,11 @@ class _Pacer:
         self._next = 0.0
         self._lock = threading.Lock()
 
-    def wait(self) -> None:
+    def wait(self, stopped: threading.Event) -> None:
         with self._lock:  # held while waiting: the next caller's slot follows this start
             delay = self._next - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
+            if delay > 0 and stopped.wait(delay):
+                return  # the run stopped: no call follows, no slot is taken
             self._next = time.monotonic() + self._interval
 
 

@@ -11,7 +11,7 @@ import math
 import os
 from collections.abc import Mapping
 from typing import Any, Optional, TypeVar, Union
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import attrs
 
@@ -23,53 +23,96 @@ BACKENDS = ("soap", "jsonrpc", "rest")
 # record mode, and the test suite's demand for PHP.
 NOT_SETTINGS = frozenset({"LOG", "RECORD_MODE", "REQUIRE_PHP"})
 HASH_ALGORITHMS = ("sha256", "sha3-256", "md5")
+TLS_VERSIONS = ("1.2", "1.3")
 DEFAULT_BASE_URL = "https://api.2checkout.com"
 _S = TypeVar("_S", bound="Settings")
+
+
+# A refused setting is named, with what it takes; its value is never shown: a secret key
+# pasted into the wrong setting would otherwise be printed.
+_HIDDEN = " (the value given is not shown)"
 
 
 def _one_of(choices: tuple[str, ...]) -> Any:
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: str) -> None:
         if value not in choices:
             raise ConfigurationError(
-                f"{attribute.name} must be one of {', '.join(choices)}; got {value!r}")
+                f"{attribute.name} must be one of {', '.join(choices)}{_HIDDEN}")
     return check
+
+
+def _text(name: str, value: str) -> None:
+    """Text that can be sent: not holding lone surrogates, which is what ``os.environ``
+    makes of bytes that are not UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigurationError(f"{name} must be UTF-8 text, and the environment or file "
+                                 f"gave it bytes that are not{_HIDDEN}") from None
 
 
 def _non_empty(_inst: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ConfigurationError(f"{attribute.name} must be a non-empty string")
+    _text(attribute.name, value)
 
 
 def _positive(_inst: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 \
             or not math.isfinite(value):
-        raise ConfigurationError(f"{attribute.name} must be a positive finite number; "
-                                 f"got {value!r}")
+        raise ConfigurationError(f"{attribute.name} must be a positive finite number"
+                                 f"{_HIDDEN}")
 
 
 def _not_negative(_inst: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0 \
             or not math.isfinite(value):
-        raise ConfigurationError(f"{attribute.name} must be a finite number >= 0; "
-                                 f"got {value!r}")
+        raise ConfigurationError(f"{attribute.name} must be a finite number >= 0{_HIDDEN}")
 
 
 def _int_between(low: int, high: int) -> Any:
     def check(_inst: Any, attribute: attrs.Attribute[Any], value: int) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ConfigurationError(f"{attribute.name} must be an integer from {low} to "
-                                     f"{high}; got {value!r}")
+                                     f"{high}{_HIDDEN}")
     return check
 
 
 def _flag(_inst: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, bool):
-        raise ConfigurationError(f"{attribute.name} must be True or False; got {value!r}")
+        raise ConfigurationError(f"{attribute.name} must be True or False{_HIDDEN}")
 
 
 def _optional_text(_inst: Any, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
         raise ConfigurationError(f"{attribute.name} must be a non-empty string or None")
+    if value is not None:
+        _text(attribute.name, value)
+
+
+def _url(name: str, url: str) -> SplitResult:
+    """The parts of an http(s) URL with a host; a URL may hold credentials, so it is not
+    shown when refused."""
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - read for its check: a port that is not a number raises
+    except ValueError:
+        usable = False
+    if not usable:
+        raise ConfigurationError(f"{name} must be an http(s) URL with a host{_HIDDEN}")
+    return parts
+
+
+def redact_url(url: Optional[str]) -> Optional[str]:
+    """``url`` with any password (and user) in it replaced: proxy URLs carry credentials."""
+    if not url or "@" not in url:
+        return url
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=f"***:***@{host}").geturl()
 
 
 def _is_loopback(host: Optional[str]) -> bool:
@@ -119,9 +162,18 @@ class Settings:
     """Log every request and answer body (secrets replaced) on ``avangate_compat.wire``; also
     switched on by the environment variable ``AVANGATE_LOG=wire``."""
     verify_tls: Union[bool, str] = True
-    """``True`` (the system's CA store) or the path of a CA bundle; never off."""
-    proxy: Optional[str] = attrs.field(default=None, validator=_optional_text)
-    """An HTTP(S) proxy URL for every request; the environment's proxies are not used."""
+    """``True``: the system's CA store (or the bundle ``SSL_CERT_FILE`` names, when set); a
+    path: that CA bundle (a corporate CA); ``False``: no check at all, with a loud warning."""
+    client_cert: Optional[str] = attrs.field(default=None, validator=_optional_text)
+    """PEM file of a client certificate, for servers that demand one (mutual TLS)."""
+    client_key: Optional[str] = attrs.field(default=None, validator=_optional_text)
+    """PEM file of the client certificate's private key, when not in ``client_cert``."""
+    tls_min_version: str = attrs.field(default="1.2", validator=_one_of(TLS_VERSIONS))
+    """Oldest TLS version accepted: 1.2 or 1.3."""
+    proxy: Optional[str] = attrs.field(default=None, validator=_optional_text,
+                                       repr=lambda url: repr(redact_url(url)))
+    """An HTTP proxy URL (``http://[user:password@]host:port``) for every request, https
+    tunnelled through it with CONNECT; the environment's proxies are not used."""
     allow_insecure_http: bool = attrs.field(default=False, validator=_flag)
     session_lifetime: float = attrs.field(default=600.0, validator=_positive)
     """Seconds a sessionID lives after login (documented: 10 minutes)."""
@@ -140,18 +192,26 @@ class Settings:
     def __attrs_post_init__(self) -> None:
         if not self.session_margin < self.session_lifetime:
             raise ConfigurationError("session_margin must be >= 0 and below session_lifetime")
-        if self.verify_tls is False:
-            raise ConfigurationError("verify_tls=False is not supported; pass a CA bundle path")
-        if not (self.verify_tls is True or (isinstance(self.verify_tls, str)
-                                            and self.verify_tls.strip())):
-            raise ConfigurationError("verify_tls must be True or the path of a CA bundle")
+        if not (isinstance(self.verify_tls, bool) or (isinstance(self.verify_tls, str)
+                                                      and self.verify_tls.strip())):
+            raise ConfigurationError("verify_tls must be True, False or the path of a CA "
+                                     "bundle")
+        for name in ("verify_tls", "client_cert", "client_key"):
+            path = getattr(self, name)
+            if isinstance(path, str):
+                _text(name, path)
+                if not os.path.isfile(path):
+                    raise ConfigurationError(f"{name} must be the path of an existing file"
+                                             f"{_HIDDEN}")
+        if self.client_key and not self.client_cert:
+            raise ConfigurationError("client_key needs client_cert (the certificate it signs)")
+        if self.proxy is not None:
+            _url("proxy", self.proxy)
         for name in ("base_url", "soap_url", "jsonrpc_url", "rest_url"):
             url = getattr(self, name)
             if url is None:
                 continue
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ConfigurationError(f"{name} must be an http(s) URL; got {url!r}")
+            parts = _url(name, url)
             if parts.scheme == "http" and not self.allow_insecure_http \
                     and not _is_loopback(parts.hostname):
                 raise ConfigurationError(
@@ -197,7 +257,9 @@ class Settings:
         missing = [f.name for f in attrs.fields(cls)
                    if f.default is attrs.NOTHING and f.name not in settings]
         if missing:
-            raise ConfigurationError(f"missing required setting(s): {', '.join(missing)}")
+            variables = ", ".join("AVANGATE_" + name.upper() for name in missing)
+            raise ConfigurationError(f"missing required setting(s): {', '.join(missing)} "
+                                     f"(from the environment: {variables})")
         return cls(**settings)
 
     @classmethod
@@ -227,7 +289,13 @@ class Settings:
         import configparser
 
         parser = configparser.ConfigParser(interpolation=None)
-        if not parser.read(path, encoding="utf-8"):
+        try:
+            found = parser.read(path, encoding="utf-8")
+        except (UnicodeDecodeError, configparser.Error) as exc:
+            what = "UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "an INI file"
+            raise ConfigurationError(f"configuration file {os.fspath(path)!r} is not "
+                                     f"{what}") from None
+        if not found:
             raise ConfigurationError(f"cannot read configuration file {os.fspath(path)!r}")
         if not parser.has_section(section):
             raise ConfigurationError(f"no [{section}] section in {os.fspath(path)!r}")
@@ -252,6 +320,40 @@ class Config(Settings):
         return Settings(**{f.name: getattr(self, f.name) for f in attrs.fields(Settings)})
 
 
+@attrs.frozen
+class Setting:
+    """One row of the settings table (a field of :class:`Config`), as the command line derives
+    its flags from it."""
+
+    name: str
+    type: str
+    """The annotation as written: ``bool``, ``float``, ``Optional[str]``..."""
+    default: Any
+    """``attrs.NOTHING`` for a required setting."""
+    secret: bool
+    """Kept out of ``repr``: never a command-line option."""
+
+    @property
+    def required(self) -> bool:
+        return self.default is attrs.NOTHING
+
+    @property
+    def variable(self) -> str:
+        """Its environment variable, ``AVANGATE_<NAME>``."""
+        return "AVANGATE_" + self.name.upper()
+
+    def parse(self, raw: str) -> Any:
+        """The setting's value from text, as the environment and INI files give it."""
+        return _parse(attrs.fields_dict(Config)[self.name], raw)
+
+
+def settings_table() -> tuple[Setting, ...]:
+    """Every setting of :class:`Config`, in order."""
+    return tuple(Setting(f.name, f.type if isinstance(f.type, str)
+                         else getattr(f.type, "__name__", str(f.type)), f.default, f.repr is False)
+                 for f in attrs.fields(Config))
+
+
 def _parse(field: attrs.Attribute[Any], raw: str) -> Any:
     type_name = field.type if isinstance(field.type, str) \
         else getattr(field.type, "__name__", "")
@@ -270,5 +372,10 @@ def _parse(field: attrs.Attribute[Any], raw: str) -> Any:
         if type_name == "float":
             return float(raw)
     except ValueError:
-        raise ConfigurationError(f"{field.name}: cannot read {raw!r} as {type_name}") from None
+        raise ConfigurationError(f"{field.name} must be {_EXPECTED.get(type_name, type_name)}"
+                                 f"{_HIDDEN}") from None
     return raw
+
+
+_EXPECTED = {"bool": "yes or no (true/false, on/off, 1/0)", "int": "an integer",
+             "float": "a number"}

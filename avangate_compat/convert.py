@@ -60,6 +60,8 @@ def _as_list(value: Any) -> list[Any]:
     if isinstance(value, tuple):
         return list(value)
     if isinstance(value, Mapping):
+        if not value:  # a "0"-keyed list with no keys: no elements, not one empty element
+            return []
         keyed = _keyed_list(value)
         return keyed if keyed is not None else [value]  # PHP's single-element "array"
     return [value]
@@ -285,8 +287,13 @@ class _Converter:
         does not declare go to ``extra_fields``, and cattrs' error notes become the field path
         of a :class:`ConversionError`. Only conversion errors are translated: anything else
         is a bug of this library and propagates as it is."""
-        module = vars(sys.modules[cls.__module__])
-        attrs.resolve_types(cls, globalns=module, localns=module)
+        # Annotations are text (PEP 563), read in the modules of the class and its bases
+        # (ApiObject's extra_fields is declared in model_base); never in the class's own
+        # namespace, where a field named as its type (RecurringOptions) would shadow it.
+        namespace: dict[str, Any] = {}
+        for base in reversed(cls.__mro__):
+            namespace.update(vars(sys.modules[base.__module__]))
+        attrs.resolve_types(cls, globalns=namespace, localns=namespace)
         names = frozenset(f.name for f in attrs.fields(cls) if f.name != "extra_fields")
         # Two generated functions: a fast one for data that converts, and one that notes the
         # field of each failure, run again only to name the path of an error.

@@ -7,9 +7,12 @@ The same situation raises the same class whichever protocol answered: a missing 
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import attrs
+
+if TYPE_CHECKING:
+    from .client import Outcome
 
 
 @attrs.frozen
@@ -49,7 +52,8 @@ class TransportError(AvangateError):
 
     - ``"connect"``: no connection; the request was never sent.
     - ``"timeout"``, ``"disconnected"``: sent, then no complete answer; it may have run.
-    - ``"http"``: an HTTP status without the protocol's error body (a proxy page, a bare 503).
+    - ``"http"``: an HTTP status without the protocol's error body (a proxy page, a bare 503),
+      or an error answer in which the server reports its own failure (``INTERNAL_ERROR``).
     - ``"deadline"``: the call's total deadline passed.
     - ``"too_large"``: the answer exceeded ``max_answer_bytes``.
     - ``"tls"``: the TLS handshake or certificate failed; ``"url"``: the URL is unusable.
@@ -141,6 +145,11 @@ class DroppedFieldWarning(UserWarning):
     (a warning, not an error: the call still goes out, without it)."""
 
 
+class InsecureTLSWarning(UserWarning):
+    """``verify_tls=False``: the server's certificate is not checked, so anyone on the path can
+    read and change the traffic, credentials included (warned once per client)."""
+
+
 class ConversionError(AvangateError, ValueError):
     """A value could not be read as the model's declared type; ``path`` locates it below the
     converted object (``.Items[0].Price.Amount``), ``reason`` says what is wrong."""
@@ -183,11 +192,22 @@ _STATUS: dict[int, type[APIError]] = {
 }
 
 
+# Codes by which a server reports its own failure (REST's INTERNAL_ERROR, JSON-RPC 2.0's
+# "Internal error"): not a refusal, so not an APIError.
+_SERVER_FAILURES = frozenset({"INTERNAL_ERROR", "-32603"})
+
+
 def api_error(operation: str, backend: str, code: Optional[str], message: str,
               http_status: Optional[int] = None, *,
-              retry_after: Optional[float] = None) -> APIError:
-    """Build the right :class:`APIError` subclass for a server refusal."""
+              retry_after: Optional[float] = None) -> AvangateError:
+    """The error of a server's error answer: the right :class:`APIError` subclass for a
+    refusal. An answer naming the server's own failure is a :class:`TransportError`
+    (``failure="http"``) instead, on every backend: the server did not refuse the call, it
+    failed while running it, so the call may have run, exactly as after a bare HTTP 500."""
     bare = code.rsplit(":", 1)[-1].strip() if code else None
+    if bare in _SERVER_FAILURES:
+        return TransportError(operation, backend, f"the server failed: [{bare}] {message}",
+                              http_status, failure="http", retry_after=retry_after)
     cls = _CODES.get(bare or "") or _NUMERIC.get(bare or "")
     if http_status == 429:
         cls = RateLimitError  # whatever the body calls it, the call was refused, not run
@@ -201,8 +221,33 @@ def api_error(operation: str, backend: str, code: Optional[str], message: str,
                              retry_after=retry_after)
 
 
-class IPNSignatureError(AvangateError):
-    """An instant payment notification failed its signature check. ``signature`` names the
+class MapStopped(BaseException):
+    """A :meth:`Client.map <avangate_compat.Client.map>` run that ended early, and what it had
+    done: ``outcomes`` holds every call that was sent, in input order (an ``Outcome`` each,
+    its value or its :class:`AvangateError`), ``not_started`` the arguments of every call
+    that never was; ``__cause__`` is what stopped the run. Never raised itself: catch it to
+    get the outcomes whatever stopped the run, or catch the two classes below."""
+
+    def __init__(self, message: str, outcomes: list[Outcome[Any]],
+                 not_started: list[tuple[Any, ...]]) -> None:
+        super().__init__(message)
+        self.outcomes = outcomes
+        self.not_started = not_started
+
+
+class MapInterrupted(MapStopped, KeyboardInterrupt):
+    """Ctrl-C (a :class:`KeyboardInterrupt`) stopped a ``map`` run. Still a
+    ``KeyboardInterrupt``, so ``except Exception`` and ``except AvangateError`` do not swallow
+    it and the program stops as after any Ctrl-C; it only carries the outcomes with it."""
+
+
+class MapAborted(MapStopped, AvangateError):
+    """An exception other than an API error stopped a ``map`` run: one raised by the
+    ``progress`` callback, or a bug; it is chained as ``__cause__``."""
+
+
+class SignatureError(AvangateError):
+    """A notification from 2Checkout failed its signature check. ``signature`` names the
     field that failed (``SIGNATURE_SHA3_256``, ``SIGNATURE_SHA2_256`` or ``HASH``), or is
     ``None`` when the notification carried none."""
 
@@ -210,3 +255,11 @@ class IPNSignatureError(AvangateError):
         super().__init__(message)
         self.signature = signature
         self.message = message
+
+
+class IPNSignatureError(SignatureError):
+    """An instant payment notification (IPN) failed its signature check."""
+
+
+class LCNSignatureError(SignatureError):
+    """A license change notification (LCN) failed its signature check."""

@@ -46,33 +46,19 @@ length-prefixed ``IPN_PID[0]``, ``IPN_PNAME[0]``, ``IPN_DATE`` and the answer's 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import time
-import urllib.parse
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
-from typing import Any, Callable, Optional, Union
+from typing import Optional, Union
 
 import attrs
 
+from . import signing
 from .convert import bounded_decimal
 from .errors import ConversionError, IPNSignatureError, ValidationError
+from .signing import Form
 
-# The signature fields, strongest first, with the digest each one uses.
-SIGNATURE_FIELDS: tuple[tuple[str, str, Callable[..., Any]], ...] = (
-    ("SIGNATURE_SHA3_256", "sha3-256", hashlib.sha3_256),
-    ("SIGNATURE_SHA2_256", "sha256", hashlib.sha256),
-    ("HASH", "md5", hashlib.md5),
-)
-_DIGESTS: dict[str, Callable[..., Any]] = {algo: digest for _, algo, digest in SIGNATURE_FIELDS}
-_SIGNATURE_NAMES = frozenset(name for name, _, _ in SIGNATURE_FIELDS)
-MAX_FIELDS = 10_000
 _DIGITS = re.compile(r"[0-9]+")
-
-Form = Union[bytes, bytearray, memoryview, str, Mapping[str, Any], Iterable[Any]]
 
 
 @attrs.frozen
@@ -137,27 +123,10 @@ def verify(form: Form, secret_key: str, *, allow_md5_only: bool = True) -> Notif
     """
     key = _key("ipn.verify", secret_key)
     fields = _fields(form)
-    present = []
-    for name, algo, digest in SIGNATURE_FIELDS:
-        values = [value for field, value in fields if field == name]
-        if len(values) > 1:
-            raise IPNSignatureError(name, f"{name} appears {len(values)} times")
-        if values:
-            present.append((name, algo, digest, values[0]))
-    if not present:
-        raise IPNSignatureError(None, "the notification carries no signature "
-                                      "(SIGNATURE_SHA3_256, SIGNATURE_SHA2_256 or HASH)")
-    if not allow_md5_only and [p[0] for p in present] == ["HASH"]:
-        raise IPNSignatureError("HASH", "only an MD5 HASH is present and MD5-only "
-                                        "notifications are refused (allow_md5_only=False)")
-    message = signed_string(fields)
-    for name, _algo, digest, given in present:
-        expected = hmac.new(key, message, digest).hexdigest()
-        received = given.strip().lower().encode("utf-8")
-        if not hmac.compare_digest(expected.encode("ascii"), received):
-            raise IPNSignatureError(name, f"{name} does not match the notification "
-                                          "(wrong secret key, or altered fields)")
-    return _read(tuple(fields), present[0][1])
+    algo = signing.check(fields, key, signing.signed_string("ipn.verify", fields),
+                         allow_md5_only=allow_md5_only, error=IPNSignatureError,
+                         mismatch="wrong secret key, or altered fields")
+    return _read(tuple(fields), algo)
 
 
 def response(notification: Notification, secret_key: str, algo: str = "sha256",
@@ -169,84 +138,28 @@ def response(notification: Notification, secret_key: str, algo: str = "sha256",
     or epoch seconds) fixes the answer's date; the default is the current UTC time.
     """
     key = _key("ipn.response", secret_key)
-    digest = _DIGESTS.get(algo)
-    if digest is None or not isinstance(algo, str):
-        raise ValidationError("ipn.response", f"algo must be 'sha256', 'sha3-256' or 'md5', "
-                                              f"not {algo!r}")
     if not isinstance(notification, Notification):
         raise ValidationError("ipn.response", "expected the Notification verify() returned")
-    date = _answer_date(now)
     values = [_first(notification, "IPN_PID"), _first(notification, "IPN_PNAME"),
-              notification.get("IPN_DATE") or "", date]
-    message = b"".join(_prefixed(value) for value in values)
-    mac = hmac.new(key, message, digest).hexdigest()
-    if algo == "md5":
-        return f"<EPAYMENT>{date}|{mac}</EPAYMENT>"
-    return f'<sig algo="{algo}" date="{date}">{mac}</sig>'
+              notification.get("IPN_DATE") or ""]
+    return signing.receipt("ipn.response", key, values, algo, now)
 
 
-def signed_string(fields: Iterable[tuple[str, str]]) -> bytes:
+def signed_string(fields: Form) -> bytes:
     """The bytes the signatures cover: every non-signature field's values, each prefixed with
     its UTF-8 byte length, names in order of first appearance, each name's values together."""
-    grouped: dict[str, list[str]] = {}
-    for name, value in fields:
-        if name not in _SIGNATURE_NAMES:
-            grouped.setdefault(name, []).append(value)
-    return b"".join(_prefixed(value) for values in grouped.values() for value in values)
+    return signing.signed_string("ipn.signed_string",
+                                 signing.form_fields("ipn.signed_string", fields))
 
 
 # -- input ---------------------------------------------------------------------------------------
 
 
-def _key(operation: str, secret_key: str) -> bytes:
-    if not isinstance(secret_key, str) or not secret_key:
-        raise ValidationError(operation, "secret_key must be a non-empty string")
-    return secret_key.encode("utf-8")
+_key = signing.secret
 
 
 def _fields(form: Form) -> list[tuple[str, str]]:
-    operation = "ipn.verify"
-    if isinstance(form, (bytes, bytearray, memoryview)):
-        try:
-            form = bytes(form).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ValidationError(operation, f"the body is not UTF-8 text ({exc})") from None
-    if isinstance(form, str):
-        try:
-            return urllib.parse.parse_qsl(form, keep_blank_values=True, encoding="utf-8",
-                                          errors="strict", max_num_fields=MAX_FIELDS)
-        except UnicodeDecodeError as exc:
-            raise ValidationError(operation, "a percent-encoded value is not UTF-8 "
-                                             f"({exc})") from None
-        except ValueError as exc:
-            raise ValidationError(operation, f"the body is not a form: {exc}") from None
-    lists = getattr(form, "lists", None)
-    if callable(lists):  # werkzeug MultiDict, Django QueryDict: name -> list, grouped
-        pairs: Iterable[Any] = ((name, value) for name, values in lists() for value in values)
-    elif isinstance(form, Mapping):
-        pairs = ((name, value) for name, values in form.items()
-                 for value in (values if isinstance(values, (list, tuple)) else [values]))
-    elif isinstance(form, Iterable):
-        pairs = form
-    else:
-        raise ValidationError(operation, "expected the raw body (bytes or str), a list of "
-                                         f"(name, value) pairs or a multi-dict, not "
-                                         f"{type(form).__name__}")
-    out = []
-    for pair in pairs:
-        if not (isinstance(pair, (tuple, list)) and len(pair) == 2
-                and isinstance(pair[0], str) and isinstance(pair[1], str)):
-            raise ValidationError(operation, "every field must be a (name, value) pair of "
-                                             f"strings, not {pair!r}")
-        out.append((pair[0], pair[1]))
-        if len(out) > MAX_FIELDS:
-            raise ValidationError(operation, f"more than {MAX_FIELDS} fields")
-    return out
-
-
-def _prefixed(value: str) -> bytes:
-    data = value.encode("utf-8")
-    return str(len(data)).encode("ascii") + data
+    return signing.form_fields("ipn.verify", form)
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -313,18 +226,6 @@ def _int(text: Optional[str]) -> Optional[int]:
     if text is None or not _DIGITS.fullmatch(text.strip()) or len(text.strip()) > 18:
         return None
     return int(text.strip())
-
-
-def _answer_date(now: Union[datetime, float, None]) -> str:
-    if now is None:
-        return time.strftime("%Y%m%d%H%M%S", time.gmtime())
-    if isinstance(now, datetime):
-        if now.tzinfo is not None:
-            now = now.astimezone(timezone.utc).replace(tzinfo=None)
-        return now.strftime("%Y%m%d%H%M%S")
-    if isinstance(now, bool) or not isinstance(now, (int, float)):
-        raise ValidationError("ipn.response", "now must be a datetime or epoch seconds")
-    return time.strftime("%Y%m%d%H%M%S", time.gmtime(now))
 
 
 __all__ = ["IPNSignatureError", "Notification", "ProductLine", "response", "signed_string",

@@ -29,10 +29,11 @@ from typing import Any, Callable, Optional
 
 from . import backends
 from .config import Settings
-from .errors import APIError, ConfigurationError, WebFault
+from .errors import APIError, ConfigurationError, ValidationError, WebFault
 from .operations import OPERATIONS, synthetic
 from .pipeline import Pipeline
 from .session import HeldSessions
+from .validate import MAX_NESTING, sendable
 
 __all__ = ["Client", "LegacyObject", "WebFault", "asdict", "callRPC"]
 
@@ -40,6 +41,10 @@ __all__ = ["Client", "LegacyObject", "WebFault", "asdict", "callRPC"]
 # suds constructor call works unchanged.
 _IGNORED_OPTIONS = frozenset({"cache", "cachingpolicy", "prettyxml", "plugins", "faults",
                               "retxml", "nosend", "service", "port", "xstq", "autoblend"})
+
+
+# Settings the legacy Client derives itself (SOAP, the url's WSDL and endpoint, no merchant).
+_DERIVED = frozenset({"backend", "wsdl", "soap_url", "merchant_code"})
 
 
 class LegacyObject:
@@ -110,17 +115,19 @@ def _wrap(value: Any, money: Callable[[Decimal], Any], type_name: str = "") -> A
     return value
 
 
-def _plain(value: Any) -> Any:
-    """Arguments as the codecs take them: results sent back become plain data again, and
-    Python 2's byte strings become text."""
+def _plain(value: Any, depth: int = 0) -> Any:
+    """Results sent back as plain data again; anything else is left for :func:`_arguments`
+    to check (bytes included), and nothing below the deepest level the checks accept is
+    walked."""
+    if depth > MAX_NESTING:
+        return value
     if isinstance(value, LegacyObject):
-        return {name: _plain(item) for name, item in value}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {name: _plain(item, depth + 1) for name, item in value}
+    if isinstance(value, Mapping):  # PHP-style integer keys become text, as they always did
+        return {str(k) if type(k) is int else k: _plain(v, depth + 1)
+                for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value).decode("utf-8")
+        return [_plain(v, depth + 1) for v in value]
     return value
 
 
@@ -130,6 +137,14 @@ def _pipeline(settings: Settings, secret_key: Optional[str]) -> Pipeline:
     key = secret_key or os.environ.get("AVANGATE_SECRET_KEY") or None
     auth = HeldSessions(key, settings.backend, settings.deadline, settings.session_lifetime)
     return Pipeline(settings, backends.create(settings), auth)
+
+
+def _arguments(operation: str, values: Any, name: str = "args") -> list[Any]:
+    """Legacy arguments as the codecs take them, checked at the entry point, before any I/O:
+    what the wire cannot carry (bytes that are not UTF-8, sets, NaN, objects) is a
+    :class:`ValidationError` naming where it is; Python 2's byte strings become text."""
+    return [sendable(operation, f"{name}[{i}]", _plain(value))
+            for i, value in enumerate(values)]
 
 
 def _invoke(pipeline: Pipeline, name: str, args: list[Any]) -> Any:
@@ -162,6 +177,12 @@ class Client:
                  timeout: Optional[float] = None, **options: Any) -> None:
         if money not in ("float", "decimal"):
             raise ConfigurationError("money must be 'float' (as suds) or 'decimal'")
+        if not isinstance(url, str) or not url.strip():
+            raise ConfigurationError("url must be the WSDL's URL, a non-empty string")
+        derived = sorted(_DERIVED & set(options))
+        if derived:
+            raise ConfigurationError(f"{', '.join(derived)}: set by the legacy Client from url "
+                                     "and location, not an option")
         settings = {k: v for k, v in options.items() if k not in _IGNORED_OPTIONS}
         if timeout is not None:
             settings["read_timeout"] = timeout
@@ -172,8 +193,9 @@ class Client:
         self.service = _Service(self)
 
     def _invoke(self, name: str, args: list[Any]) -> Any:
+        plain = _arguments(name, args)
         try:
-            data = _invoke(self._pipeline, name, [_plain(a) for a in args])
+            data = _invoke(self._pipeline, name, plain)
         except APIError as exc:
             raise WebFault(exc) from exc
         return _wrap(data, self._money)
@@ -208,10 +230,21 @@ def callRPC(request: Any, host: str, debug: bool = False, *,
     :class:`~avangate_compat.APIError` (the PHP helper printed it and returned nothing). Any
     method passes through, modelled or not. The request goes out as the facade's JSON-RPC 2.0
     request: its ``id`` names the call, so an answer to another request is never read."""
-    fields = request if isinstance(request, Mapping) else vars(request)
-    method, params = fields.get("method"), _plain(fields.get("params", []))
-    if not isinstance(method, str) or not method or not isinstance(params, list):
-        raise ConfigurationError("callRPC needs a request with a method name and params list")
+    if not isinstance(host, str) or not host.strip():
+        raise ConfigurationError("callRPC's host must be the JSON-RPC URL, a non-empty string")
+    fields = request if isinstance(request, Mapping) else getattr(request, "__dict__", None)
+    if not isinstance(fields, Mapping) or isinstance(request, type):
+        raise ValidationError("callRPC", "the request must be a dict or an object with "
+                                         "jsonrpc, method, params and id")
+    method, params = fields.get("method"), fields.get("params", [])
+    if not isinstance(method, str) or not method.strip() or not isinstance(params,
+                                                                         (list, tuple)):
+        raise ValidationError("callRPC", "the request needs a method name and a params list")
+    params = _arguments(method, params, "params")
+    for name in ("id", "jsonrpc"):  # not sent (the facade's request names the call), but checked
+        value = sendable("callRPC", name, fields.get(name, 1))
+        if isinstance(value, (list, dict)):
+            raise ValidationError("callRPC", "the request's id and jsonrpc must be plain values")
     result = _invoke(_rpc_pipeline(host, secret_key), method, params)
     if debug:
         print(method, result)  # the PHP helper's $Debug

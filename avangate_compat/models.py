@@ -1,9 +1,12 @@
-"""attrs classes named and shaped like the 2Checkout 6.0 API objects.
+# Generated from avangate_compat/spec.json by wsdl/tools/make_models.py: edit the spec, not this
+# file, then run `python wsdl/tools/make_models.py` (a test fails while the two differ).
+"""attrs classes named and shaped like the 2Checkout 6.0 API objects, one per type of the spec.
 
 Field names are the API's (``lead.BillingDetails.Email``), as a PHP ``stdClass`` had them.
 Every model keeps what a newer server sends beyond these fields in ``extra_fields`` and sends
 it back on write, so a read, change, write round trip loses nothing. Money is ``Decimal``.
-Conversion to and from plain dicts lives in :mod:`avangate_compat.convert`.
+What every model shares is :class:`~avangate_compat.model_base.ApiObject`; conversion to and
+from plain dicts lives in :mod:`avangate_compat.convert`.
 """
 
 from __future__ import annotations
@@ -13,156 +16,7 @@ from typing import Any, Optional
 
 import attrs
 
-
-@attrs.define(kw_only=True)
-class ApiObject:
-    """What every model shares: the fields a newer server sends beyond the declared ones, kept
-    in ``extra_fields`` (and sent back on write), and read-only item access by field name
-    (``lead["Items"][0]["Code"]``), so dict-style legacy reads keep working."""
-
-    extra_fields: dict[str, Any] = attrs.field(factory=dict, repr=False)
-
-    def __getitem__(self, name: str) -> Any:
-        if not isinstance(name, str):
-            raise TypeError(f"field names are strings, not {type(name).__name__}")
-        if name != "extra_fields" and name in attrs.fields_dict(type(self)):
-            return getattr(self, name)
-        try:
-            return self.extra_fields[name]
-        except KeyError:
-            raise KeyError(name) from None
-
-
-# ---------------------------------------------------------------------------------- leads
-
-
-@attrs.define(kw_only=True)
-class PriceOptionsOption(ApiObject):
-    Name: Optional[str] = None
-    Value: Optional[str] = None
-    Surcharge: Optional[Decimal] = None
-
-
-@attrs.define(kw_only=True)
-class LeadPriceOptions(ApiObject):
-    Name: Optional[str] = None
-    Options: list[PriceOptionsOption] = attrs.Factory(list)
-
-
-@attrs.define(kw_only=True)
-class RecurringOptions(ApiObject):
-    CycleLength: Optional[int] = None
-    CycleUnit: Optional[str] = None
-    CycleAmount: Optional[int] = None
-    ContractLength: Optional[int] = None
-    ContractUnit: Optional[str] = None
-
-
-@attrs.define(kw_only=True)
-class RenewalInformation(ApiObject):
-    SubscriptionReference: Optional[str] = None
-
-
-@attrs.define(kw_only=True)
-class MarketingCampaigns(ApiObject):
-    Type: Optional[int] = None
-    ParentCode: Optional[str] = None
-    CampaignCode: Optional[int] = None
-
-
-@attrs.define(kw_only=True)
-class LeadPrice(ApiObject):
-    Amount: Optional[Decimal] = None
-    Type: Optional[str] = None
-
-
-@attrs.define(kw_only=True)
-class AdditionalField(ApiObject):
-    Code: Optional[str] = None
-    Text: Optional[str] = None
-    Value: Optional[str] = None
-
-
-@attrs.define(kw_only=True)
-class LeadTrial(ApiObject):
-    Period: Optional[int] = None
-    Price: Optional[Decimal] = None
-
-
-@attrs.define(kw_only=True)
-class LeadItem(ApiObject):
-    Code: Optional[str] = None
-    Quantity: Optional[int] = None
-    SKU: Optional[str] = None
-    Name: Optional[str] = None
-    Description: Optional[str] = None
-    IsDynamic: Optional[bool] = None
-    Tangible: Optional[bool] = None
-    PurchaseType: Optional[str] = None
-    PriceOptions: list[LeadPriceOptions] = attrs.Factory(list)
-    RecurringOptions: Optional[RecurringOptions] = None
-    RenewalInformation: Optional[RenewalInformation] = None
-    MarketingCampaigns: Optional[MarketingCampaigns] = None
-    Price: Optional[LeadPrice] = None
-    AdditionalFields: list[AdditionalField] = attrs.Factory(list)
-    SubscriptionStartDate: Optional[str] = None
-    Trial: Optional[LeadTrial] = None
-
-
-@attrs.define(kw_only=True)
-class _Contact(ApiObject):
-    FirstName: Optional[str] = None
-    LastName: Optional[str] = None
-    Phone: Optional[str] = None
-    Company: Optional[str] = None
-    FiscalCode: Optional[str] = None
-    Email: Optional[str] = None
-    Address1: Optional[str] = None
-    Address2: Optional[str] = None
-    City: Optional[str] = None
-    Zip: Optional[str] = None
-    CountryCode: Optional[str] = None
-    State: Optional[str] = None
-
-
-@attrs.define(kw_only=True)
-class BillingDetails(_Contact):
-    pass
-
-
-@attrs.define(kw_only=True)
-class DeliveryDetails(_Contact):
-    pass
-
-
-@attrs.define(kw_only=True)
-class ShippingMethod(ApiObject):
-    Code: Optional[str] = None
-
-
-@attrs.define(kw_only=True)
-class DeliveryInformation(ApiObject):
-    ShippingMethod: Optional[ShippingMethod] = None
-
-
-@attrs.define(kw_only=True)
-class CardPayment(ApiObject):
-    InstallmentsNumber: Optional[int] = None
-
-
-@attrs.define(kw_only=True)
-class PaymentMethod(ApiObject):
-    RecurringEnabled: Optional[bool] = None
-    CardPayment: Optional[CardPayment] = None
-
-
-@attrs.define(kw_only=True)
-class PaymentDetails(ApiObject):
-    Type: Optional[str] = None
-    Currency: Optional[str] = None
-    PaymentMethod: Optional[PaymentMethod] = None
-    CustomerIP: Optional[str] = None
-    RecurringEnabled: Optional[bool] = None
+from .model_base import ApiObject as ApiObject
 
 
 @attrs.define(kw_only=True)
@@ -189,16 +43,170 @@ class Lead(ApiObject):
 
 
 @attrs.define(kw_only=True)
-class LeadError(ApiObject):
+class LeadItem(ApiObject):
+    """One product in a lead's cart: its code, quantity, price and options."""
+
     Code: Optional[str] = None
+    Quantity: Optional[int] = None
+    SKU: Optional[str] = None
+    Name: Optional[str] = None
     Description: Optional[str] = None
+    IsDynamic: Optional[bool] = None
+    Tangible: Optional[bool] = None
+    PurchaseType: Optional[str] = None
+    PriceOptions: list[LeadPriceOptions] = attrs.Factory(list)
+    RecurringOptions: Optional[RecurringOptions] = None
+    RenewalInformation: Optional[RenewalInformation] = None
+    MarketingCampaigns: Optional[MarketingCampaigns] = None
+    Price: Optional[LeadPrice] = None
+    AdditionalFields: list[AdditionalField] = attrs.Factory(list)
+    SubscriptionStartDate: Optional[str] = None
+    Trial: Optional[LeadTrial] = None
 
 
 @attrs.define(kw_only=True)
-class Pagination(ApiObject):
-    Page: Optional[int] = None
-    Limit: Optional[int] = None
-    Count: Optional[int] = None
+class LeadPriceOptions(ApiObject):
+    """A price options group of a lead item, with the options chosen in it."""
+
+    Name: Optional[str] = None
+    Options: list[PriceOptionsOption] = attrs.Factory(list)
+
+
+@attrs.define(kw_only=True)
+class PriceOptionsOption(ApiObject):
+    """One option chosen in a price options group, and its surcharge."""
+
+    Name: Optional[str] = None
+    Value: Optional[str] = None
+    Surcharge: Optional[Decimal] = None
+
+
+@attrs.define(kw_only=True)
+class RecurringOptions(ApiObject):
+    """How a lead item renews: the billing cycle and the contract length."""
+
+    CycleLength: Optional[int] = None
+    CycleUnit: Optional[str] = None
+    CycleAmount: Optional[int] = None
+    ContractLength: Optional[int] = None
+    ContractUnit: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class RenewalInformation(ApiObject):
+    """The subscription a lead item renews."""
+
+    SubscriptionReference: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class MarketingCampaigns(ApiObject):
+    """The marketing campaign a lead item came from."""
+
+    Type: Optional[int] = None
+    ParentCode: Optional[str] = None
+    CampaignCode: Optional[int] = None
+
+
+@attrs.define(kw_only=True)
+class LeadPrice(ApiObject):
+    """The price of a lead item and its type."""
+
+    Amount: Optional[Decimal] = None
+    Type: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class AdditionalField(ApiObject):
+    """A merchant-defined additional field: its code, label text and value."""
+
+    Code: Optional[str] = None
+    Text: Optional[str] = None
+    Value: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class LeadTrial(ApiObject):
+    """The trial of a lead item: its length and price."""
+
+    Period: Optional[int] = None
+    Price: Optional[Decimal] = None
+
+
+@attrs.define(kw_only=True)
+class BillingDetails(ApiObject):
+    """The shopper's billing contact and address."""
+
+    FirstName: Optional[str] = None
+    LastName: Optional[str] = None
+    Phone: Optional[str] = None
+    Company: Optional[str] = None
+    FiscalCode: Optional[str] = None
+    Email: Optional[str] = None
+    Address1: Optional[str] = None
+    Address2: Optional[str] = None
+    City: Optional[str] = None
+    Zip: Optional[str] = None
+    CountryCode: Optional[str] = None
+    State: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class DeliveryDetails(ApiObject):
+    """The delivery contact and address, where it differs from the billing one."""
+
+    FirstName: Optional[str] = None
+    LastName: Optional[str] = None
+    Phone: Optional[str] = None
+    Company: Optional[str] = None
+    FiscalCode: Optional[str] = None
+    Email: Optional[str] = None
+    Address1: Optional[str] = None
+    Address2: Optional[str] = None
+    City: Optional[str] = None
+    Zip: Optional[str] = None
+    CountryCode: Optional[str] = None
+    State: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class DeliveryInformation(ApiObject):
+    """How a lead's tangible items are shipped."""
+
+    ShippingMethod: Optional[ShippingMethod] = None
+
+
+@attrs.define(kw_only=True)
+class ShippingMethod(ApiObject):
+    """A shipping method, by code."""
+
+    Code: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class PaymentDetails(ApiObject):
+    """How the shopper means to pay: payment type, currency, method, IP address."""
+
+    Type: Optional[str] = None
+    Currency: Optional[str] = None
+    PaymentMethod: Optional[PaymentMethod] = None
+    CustomerIP: Optional[str] = None
+    RecurringEnabled: Optional[bool] = None
+
+
+@attrs.define(kw_only=True)
+class PaymentMethod(ApiObject):
+    """The payment method of a lead: whether it renews automatically, card details."""
+
+    RecurringEnabled: Optional[bool] = None
+    CardPayment: Optional[CardPayment] = None
+
+
+@attrs.define(kw_only=True)
+class CardPayment(ApiObject):
+    """Card payment details of a lead."""
+
+    InstallmentsNumber: Optional[int] = None
 
 
 @attrs.define(kw_only=True)
@@ -207,6 +215,15 @@ class LeadSearchResult(ApiObject):
 
     Items: list[Lead] = attrs.Factory(list)
     Pagination: Optional[Pagination] = None
+
+
+@attrs.define(kw_only=True)
+class Pagination(ApiObject):
+    """Where a page of a search stands: its number, its size and the total count."""
+
+    Page: Optional[int] = None
+    Limit: Optional[int] = None
+    Count: Optional[int] = None
 
 
 @attrs.define(kw_only=True)
@@ -220,6 +237,14 @@ class LeadResponse(ApiObject):
 
 
 @attrs.define(kw_only=True)
+class LeadError(ApiObject):
+    """An error a lead call reports for one lead: a code and its description."""
+
+    Code: Optional[str] = None
+    Description: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
 class MarkLead(ApiObject):
     """One entry of ``markLeads``: mark a lead used and/or stop its follow-up emails."""
 
@@ -230,134 +255,10 @@ class MarkLead(ApiObject):
 
 @attrs.define(kw_only=True)
 class MarkLeadsResponse(ApiObject):
+    """What ``markLeads`` answers: a summary and the errors of the leads it could not mark."""
+
     Response: Optional[str] = None
     Errors: list[LeadError] = attrs.Factory(list)
-
-
-# ------------------------------------------------------------------------------- products
-
-
-@attrs.define(kw_only=True)
-class OptionCode(ApiObject):
-    Code: Optional[str] = None
-    Options: list[str] = attrs.Factory(list)
-
-
-@attrs.define(kw_only=True)
-class ConfigurationPrice(ApiObject):
-    """A regular or renewal price; ``Amount`` of ``-1`` deletes it on update."""
-
-    Amount: Optional[Decimal] = None
-    Currency: Optional[str] = None
-    MinQuantity: Optional[int] = None
-    MaxQuantity: Optional[int] = None
-    OptionCodes: list[OptionCode] = attrs.Factory(list)
-
-
-@attrs.define(kw_only=True)
-class PricingConfigurationPrices(ApiObject):
-    Regular: list[ConfigurationPrice] = attrs.Factory(list)
-    Renewal: list[ConfigurationPrice] = attrs.Factory(list)
-
-
-@attrs.define(kw_only=True)
-class PriceOptionAssignment(ApiObject):
-    """A price options group assigned to a pricing configuration."""
-
-    Code: Optional[str] = None
-    Required: Optional[bool] = None
-
-
-@attrs.define(kw_only=True)
-class PricingConfiguration(ApiObject):
-    """``Code`` is read-only; ``PricingSchema`` (DYNAMIC or FLAT) cannot change on update."""
-
-    Name: Optional[str] = None
-    Code: Optional[str] = None
-    Default: Optional[bool] = None
-    BillingCountries: list[str] = attrs.Factory(list)
-    PricingSchema: Optional[str] = None
-    PriceType: Optional[str] = None
-    DefaultCurrency: Optional[str] = None
-    Prices: Optional[PricingConfigurationPrices] = None
-    PriceOptions: list[PriceOptionAssignment] = attrs.Factory(list)
-
-
-@attrs.define(kw_only=True)
-class Platform(ApiObject):
-    IdPlatform: Optional[str] = None
-    PlatformName: Optional[str] = None
-    Category: Optional[str] = None
-
-
-@attrs.define(kw_only=True)
-class ProductImage(ApiObject):
-    Default: Optional[bool] = None
-    URL: Optional[str] = None
-
-
-@attrs.define(kw_only=True)
-class ProductTranslation(ApiObject):
-    Name: Optional[str] = None
-    Description: Optional[str] = None
-    LongDescription: Optional[str] = None
-    TrialUrl: Optional[str] = None
-    TrialDescription: Optional[str] = None
-    SystemRequirements: Optional[str] = None
-    Language: Optional[str] = None
-
-
-@attrs.define(kw_only=True)
-class BundleProduct(ApiObject):
-    Code: Optional[str] = None
-    Quantity: Optional[int] = None
-
-
-@attrs.define(kw_only=True)
-class ContractPeriod(ApiObject):
-    Action: Optional[str] = None
-    EmailsDuringContract: Optional[bool] = None
-    IsUnlimited: Optional[bool] = None
-    Period: Optional[int] = None
-    PeriodUnits: Optional[str] = None
-
-
-@attrs.define(kw_only=True)
-class GracePeriod(ApiObject):
-    Type: Optional[str] = None
-    Period: Optional[int] = None
-    PeriodUnits: Optional[str] = None
-    IsUnlimited: Optional[bool] = None
-
-
-@attrs.define(kw_only=True)
-class SubscriptionInformation(ApiObject):
-    DeprecatedProducts: list[str] = attrs.Factory(list)
-    BundleRenewalManagement: Optional[str] = None
-    BillingCycle: Optional[int] = None
-    BillingCycleUnits: Optional[str] = None
-    IsOneTimeFee: Optional[bool] = None
-    ContractPeriod: Optional[ContractPeriod] = None
-    UsageBilling: Optional[int] = None
-    GracePeriod: Optional[GracePeriod] = None
-
-
-@attrs.define(kw_only=True)
-class ReturnMethod(ApiObject):
-    Type: Optional[str] = None
-    URL: Optional[str] = None
-
-
-@attrs.define(kw_only=True)
-class FulfillmentInformation(ApiObject):
-    IsStartAfterFulfillment: Optional[bool] = None
-    IsElectronicCode: Optional[bool] = None
-    IsDownloadLink: Optional[bool] = None
-    IsBackupMedia: Optional[bool] = None
-    IsDownloadInsuranceService: Optional[bool] = None
-    IsInstantDeliveryThankYouPage: Optional[bool] = None
-    IsDisplayInPartnersCPanel: Optional[bool] = None
-    ReturnMethod: Optional[ReturnMethod] = None
 
 
 @attrs.define(kw_only=True)
@@ -401,14 +302,149 @@ class Product(ApiObject):
 
 
 @attrs.define(kw_only=True)
-class ProductSearchResult(ApiObject):
-    """One page of ``searchProducts``: the products and where the page stands."""
+class Platform(ApiObject):
+    """A platform a product runs on."""
 
-    Items: list[Product] = attrs.Factory(list)
-    Pagination: Optional[Pagination] = None
+    IdPlatform: Optional[str] = None
+    PlatformName: Optional[str] = None
+    Category: Optional[str] = None
 
 
-# ------------------------------------------------------------------------------------ SKUs
+@attrs.define(kw_only=True)
+class ProductImage(ApiObject):
+    """An image of a product, by URL; ``Default`` marks the product's default image."""
+
+    Default: Optional[bool] = None
+    URL: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class ProductTranslation(ApiObject):
+    """A product's name and texts in one language."""
+
+    Name: Optional[str] = None
+    Description: Optional[str] = None
+    LongDescription: Optional[str] = None
+    TrialUrl: Optional[str] = None
+    TrialDescription: Optional[str] = None
+    SystemRequirements: Optional[str] = None
+    Language: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class BundleProduct(ApiObject):
+    """A product inside a bundle, and how many of it."""
+
+    Code: Optional[str] = None
+    Quantity: Optional[int] = None
+
+
+@attrs.define(kw_only=True)
+class SubscriptionInformation(ApiObject):
+    """How the subscriptions a product generates bill, renew and end."""
+
+    DeprecatedProducts: list[str] = attrs.Factory(list)
+    BundleRenewalManagement: Optional[str] = None
+    BillingCycle: Optional[int] = None
+    BillingCycleUnits: Optional[str] = None
+    IsOneTimeFee: Optional[bool] = None
+    ContractPeriod: Optional[ContractPeriod] = None
+    UsageBilling: Optional[int] = None
+    GracePeriod: Optional[GracePeriod] = None
+
+
+@attrs.define(kw_only=True)
+class ContractPeriod(ApiObject):
+    """The contract of a subscription: its length and what happens when it ends."""
+
+    Action: Optional[str] = None
+    EmailsDuringContract: Optional[bool] = None
+    IsUnlimited: Optional[bool] = None
+    Period: Optional[int] = None
+    PeriodUnits: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class GracePeriod(ApiObject):
+    """How long after it expires a subscription can still be renewed."""
+
+    Type: Optional[str] = None
+    Period: Optional[int] = None
+    PeriodUnits: Optional[str] = None
+    IsUnlimited: Optional[bool] = None
+
+
+@attrs.define(kw_only=True)
+class FulfillmentInformation(ApiObject):
+    """How the platform fulfils a product: when it starts, codes, download links, backup media."""
+
+    IsStartAfterFulfillment: Optional[bool] = None
+    IsElectronicCode: Optional[bool] = None
+    IsDownloadLink: Optional[bool] = None
+    IsBackupMedia: Optional[bool] = None
+    IsDownloadInsuranceService: Optional[bool] = None
+    IsInstantDeliveryThankYouPage: Optional[bool] = None
+    IsDisplayInPartnersCPanel: Optional[bool] = None
+    ReturnMethod: Optional[ReturnMethod] = None
+
+
+@attrs.define(kw_only=True)
+class ReturnMethod(ApiObject):
+    """Where the shopper goes after the purchase: the return ``URL`` and how (``Type``)."""
+
+    Type: Optional[str] = None
+    URL: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class PricingConfiguration(ApiObject):
+    """A product's pricing configuration. ``Code`` is read-only; ``PricingSchema`` (DYNAMIC or
+    FLAT) cannot change on update."""
+
+    Name: Optional[str] = None
+    Code: Optional[str] = None
+    Default: Optional[bool] = None
+    BillingCountries: list[str] = attrs.Factory(list)
+    PricingSchema: Optional[str] = None
+    PriceType: Optional[str] = None
+    DefaultCurrency: Optional[str] = None
+    Prices: Optional[PricingConfigurationPrices] = None
+    PriceOptions: list[PriceOptionAssignment] = attrs.Factory(list)
+
+
+@attrs.define(kw_only=True)
+class PricingConfigurationPrices(ApiObject):
+    """The prices of a pricing configuration: for new purchases and for renewals."""
+
+    Regular: list[ConfigurationPrice] = attrs.Factory(list)
+    Renewal: list[ConfigurationPrice] = attrs.Factory(list)
+
+
+@attrs.define(kw_only=True)
+class ConfigurationPrice(ApiObject):
+    """A regular or renewal price; ``Amount`` of ``-1`` deletes it on update."""
+
+    Amount: Optional[Decimal] = None
+    Currency: Optional[str] = None
+    MinQuantity: Optional[int] = None
+    MaxQuantity: Optional[int] = None
+    OptionCodes: list[OptionCode] = attrs.Factory(list)
+
+
+@attrs.define(kw_only=True)
+class OptionCode(ApiObject):
+    """A price options group, by code, with the codes of the options chosen in it."""
+
+    Code: Optional[str] = None
+    Options: list[str] = attrs.Factory(list)
+
+
+@attrs.define(kw_only=True)
+class PriceOptionAssignment(ApiObject):
+    """A price options group assigned to a pricing configuration."""
+
+    Code: Optional[str] = None
+    Required: Optional[bool] = None
 
 
 @attrs.define(kw_only=True)
@@ -449,6 +485,8 @@ class SKU(ApiObject):
 
 @attrs.define(kw_only=True)
 class SKUSchemaConfiguration(ApiObject):
+    """The SKUs of one pricing configuration, in an SKU schema."""
+
     PriceConfigurationCode: Optional[str] = None
     SKUs: list[SKU] = attrs.Factory(list)
 
@@ -463,6 +501,8 @@ class SKUSchemaProduct(ApiObject):
 
 @attrs.define(kw_only=True)
 class SKUCodeList(ApiObject):
+    """SKU codes of one pricing configuration, as ``deleteSku`` takes them."""
+
     PriceConfigurationCode: Optional[str] = None
     SKUs: list[str] = attrs.Factory(list)
 
@@ -475,9 +515,6 @@ class SKUDeletion(ApiObject):
     PriceConfigurations: list[SKUCodeList] = attrs.Factory(list)
 
 
-# --------------------------------------------------------------------------- subscriptions
-
-
 @attrs.define(kw_only=True)
 class RenewalPrice(ApiObject):
     """What ``getNextRenewalPrice`` answers: the price before and after taxes."""
@@ -488,7 +525,12 @@ class RenewalPrice(ApiObject):
     FinalCurrency: Optional[str] = None
 
 
-# ------------------------------------------------------------------------- channel manager
+@attrs.define(kw_only=True)
+class ProductSearchResult(ApiObject):
+    """One page of ``searchProducts``: the products and where the page stands."""
+
+    Items: list[Product] = attrs.Factory(list)
+    Pagination: Optional[Pagination] = None
 
 
 @attrs.define(kw_only=True)

@@ -3,10 +3,13 @@
 ``spec.json`` is data only, in the spirit of botocore's service models: every object type
 (fields in order, a ``[]`` suffix for lists), every operation (parameters in wire order after
 the sessionID, the result type, whether repeating it is safe, how REST maps it), the enums, the
-search filters, the REST and SOAP endpoints, and one ``inferred`` section that marks every
-detail chosen without public documentation. The operation table, the argument checks, the WSDL
-generator, the sandbox's routes and the coverage tests all derive from it; the models are
-written by hand for readable typing, and a test holds them field by field against it.
+search filters, the REST and SOAP endpoints, the paged searches (``paginators``: which
+operation, which input fields carry page and limit, where the items and the paging facts sit in
+the answer), a one-line doc per model type (``type_docs``), and one ``inferred`` section that
+marks every detail chosen without public documentation. The operation table, the argument
+checks, the sandbox's routes and the coverage tests all derive from it; the WSDL and the models
+(``models.py``) are generated from it by the scripts in ``wsdl/tools`` and checked in, and a
+test fails when either no longer matches.
 """
 
 from __future__ import annotations
@@ -43,7 +46,14 @@ class RestSpec:
     ``query`` names the parameter sent as query string (a mapping), or lists the parameters
     sent as query fields; parameters left out are not sent. ``unwrap`` is the key the answer
     nests the result under; ``inferred`` replaces all of them where REST needs several
-    requests (a ``requests.rest.<operation>`` handler of ``customizations.HANDLERS``)."""
+    requests (a ``requests.rest.<operation>`` handler of ``customizations.HANDLERS``).
+
+    How the answer is shaped, where REST differs from the other protocols: ``zero_keyed``
+    names the members sent ``"0"``-keyed at any depth (an object as ``{"0": object}``, a
+    non-empty list as ``{"0": a, "1": b}``); ``page_of`` names the operation whose answer
+    each item of a page ``{Items, Pagination}`` is shaped as, ``Items`` itself being a
+    ``"0"``-keyed object; ``created`` is the ``Location`` (a path with the placeholders of
+    ``path``) of a write answered ``201 Created`` without a body."""
 
     method: Optional[str] = None
     path: Optional[str] = None
@@ -51,6 +61,9 @@ class RestSpec:
     query: Union[str, tuple[str, ...], None] = attrs.field(default=None, converter=_fields)
     unwrap: Optional[str] = None
     inferred: Optional[str] = None
+    zero_keyed: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    page_of: Optional[str] = None
+    created: Optional[str] = None
 
 
 @attrs.frozen
@@ -66,6 +79,28 @@ class OperationSpec:
 
 
 @attrs.frozen
+class PaginatorSpec:
+    """A paged search, in the spirit of botocore's paginators. ``input`` is the operation's
+    filter parameter; ``input_page``/``input_limit`` are paths (dotted where nested) in it;
+    ``result_*`` are paths in the answer: the list of items, and the page, limit and total
+    count it reports. ``item_key`` names each item's identity (a repeated page is caught by
+    it). ``max_limit`` is the largest page the API documents. ``family`` gives the walker its
+    name: ``Client.iter_<family>`` and ``avangate-compat export <family>``."""
+
+    family: str
+    operation: str
+    input: str
+    input_page: str
+    input_limit: str
+    max_limit: int
+    result_items: str
+    result_page: str
+    result_limit: str
+    result_count: str
+    item_key: str
+
+
+@attrs.frozen
 class ApiSpec:
     version: str
     namespace: str
@@ -75,6 +110,7 @@ class ApiSpec:
     types: dict[str, dict[str, str]]
     operations: dict[str, OperationSpec]
     inferred: dict[str, str]
+    paginators: dict[str, PaginatorSpec] = attrs.field(factory=dict)
 
     def wire_params(self, operation: str) -> list[tuple[str, str]]:
         """(name, type) of every SOAP/JSON-RPC argument, the sessionID first where needed."""
@@ -102,7 +138,9 @@ def parse(data: dict[str, Any]) -> ApiSpec:
                    enums={k: tuple(v) for k, v in data["enums"].items()},
                    filters={k: dict(v) for k, v in data["filters"].items()},
                    types={k: dict(v) for k, v in data["types"].items()},
-                   operations=operations, inferred=dict(data["inferred"]))
+                   operations=operations, inferred=dict(data["inferred"]),
+                   paginators={family: PaginatorSpec(family=family, **entry)
+                               for family, entry in data.get("paginators", {}).items()})
 
 
 def raw() -> dict[str, Any]:

@@ -24,9 +24,9 @@ import heapq
 import itertools
 import logging
 import math
-import os
 import random
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -39,7 +39,19 @@ import urllib3
 from urllib3 import connectionpool as u3pool
 from urllib3 import exceptions as u3exc
 
+from ._version import __version__
 from .errors import AvangateError, RateLimitError, TransportError
+from .logs import wire_requested
+from .tls import (
+    TLSSettings,
+    host_port,
+    os_reason,
+    proxy_error,
+    proxy_target,
+    tls_options,
+    tls_reason,
+    warn_unverified,
+)
 from .wire import WIRE_LIMIT, Secrets, excerpt, log_answer, log_request, scrub
 
 __all__ = ["WIRE_LIMIT", "Answer", "HttpRequest", "HttpSettings", "RetryPolicy", "Secrets",
@@ -49,7 +61,8 @@ if TYPE_CHECKING:
     from .config import Settings
 
 log = logging.getLogger("avangate_compat")
-USER_AGENT = "avangate-compat/0.1 (+urllib3)"
+USER_AGENT = f"avangate-compat/{'.'.join(__version__.split('.')[:2])} (+urllib3)"
+"""Names the minor version: a patch release changes no request, recorded cassettes included."""
 _CHUNK = 64 * 1024
 
 
@@ -73,8 +86,9 @@ class HttpRequest:
 class HttpSettings:
     """What the transport needs of the settings, and nothing else (no credentials)."""
 
-    __slots__ = ("connect_timeout", "deadline", "log_wire", "max_answer_bytes", "proxy",
-                 "read_timeout", "verify_tls")
+    __slots__ = ("client_cert", "client_key", "connect_timeout", "deadline", "endpoint",
+                 "log_wire", "max_answer_bytes", "proxy", "read_timeout", "tls_min_version",
+                 "verify_tls")
 
     def __init__(self, settings: Settings) -> None:
         self.connect_timeout: float = settings.connect_timeout
@@ -84,6 +98,10 @@ class HttpSettings:
         self.log_wire: bool = settings.log_wire
         self.verify_tls: Union[bool, str] = settings.verify_tls
         self.proxy: Optional[str] = settings.proxy
+        self.client_cert: Optional[str] = settings.client_cert
+        self.client_key: Optional[str] = settings.client_key
+        self.tls_min_version: str = settings.tls_min_version
+        self.endpoint: str = settings.endpoint  # named by the verify_tls=False warning
 
 
 @attrs.frozen
@@ -197,18 +215,33 @@ _WATCHDOG = _Watchdog()
 _CURRENT = threading.local()  # the exchange this thread is running, for the connections
 
 
-class _HTTPPool(u3pool.HTTPConnectionPool):
-    # Hooks the pool, not the connection class: recorders such as vcrpy patch the connection
-    # class the pool uses, and keep doing so.
+class _DeadlineHook:
+    """The one hook both pool classes share: each connection a request is about to use is
+    handed to the exchange the calling thread runs, so the watchdog can cut it at the deadline.
+
+    It hooks the pool, not the connection class: recorders such as vcrpy patch the connection
+    class the pool uses, and keep doing so."""
+
     def _make_request(self, conn: Any, *args: Any, **kwargs: Any) -> Any:
         exchange: Optional[_Exchange] = getattr(_CURRENT, "exchange", None)
         if exchange is not None:
             exchange.attach(conn)
-        return super()._make_request(conn, *args, **kwargs)
+        return super()._make_request(conn, *args, **kwargs)  # type: ignore[misc]
 
 
-class _HTTPSPool(u3pool.HTTPSConnectionPool):
-    _make_request = _HTTPPool._make_request
+class _HTTPPool(_DeadlineHook, u3pool.HTTPConnectionPool):
+    pass
+
+
+class _HTTPSPool(_DeadlineHook, u3pool.HTTPSConnectionPool):
+    def _validate_conn(self, conn: Any) -> None:
+        # verify_tls=False was warned about once, when the client was made (see make_pool);
+        # urllib3 would warn again on every request.
+        if self.cert_reqs == "CERT_NONE":
+            if getattr(conn, "sock", None) is None:
+                conn.connect()
+            return
+        super()._validate_conn(conn)
 
 
 _POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
@@ -221,14 +254,17 @@ def make_pool(config: HttpSettings) -> urllib3.PoolManager:
     """One client's keep-alive connections (sized for a few dozen threads), on urllib3
     directly: requests would prepare, merge settings and build cookies on every call, work
     that is done once here. A proxy is the ``proxy`` setting; the environment's is not used,
-    so credentials never go to a proxy nobody configured for them."""
-    tls: dict[str, Any] = {"cert_reqs": "CERT_REQUIRED"}
-    if isinstance(config.verify_tls, str):
-        tls["ca_certs"] = config.verify_tls
+    so credentials never go to a proxy nobody configured for them. A ``user:password@`` in the
+    proxy URL becomes a Proxy-Authorization header (sent to the proxy only, in its CONNECT for
+    https)."""
+    tls = tls_options(config)
+    if config.verify_tls is False:
+        warn_unverified(config)
     manager: urllib3.PoolManager
     if config.proxy:
-        manager = urllib3.ProxyManager(config.proxy, num_pools=4, maxsize=32, block=False,
-                                       retries=False, **tls)
+        proxy, headers = proxy_target(config.proxy)
+        manager = urllib3.ProxyManager(proxy, num_pools=4, maxsize=32, block=False,
+                                       retries=False, proxy_headers=headers, **tls)
     else:
         manager = urllib3.PoolManager(num_pools=4, maxsize=32, block=False, retries=False,
                                       **tls)
@@ -247,7 +283,7 @@ class Transport:
         self.backend = backend
         self.secrets = secrets
         self.pool = make_pool(config)
-        self.wire = config.log_wire or "wire" in os.environ.get("AVANGATE_LOG", "").split(",")
+        self.wire = config.log_wire or wire_requested()
         # the usual case, a call far from its deadline, needs no Timeout of its own
         self._timeout = urllib3.Timeout(connect=config.connect_timeout, read=config.read_timeout)
         self._longest = max(config.connect_timeout, config.read_timeout)
@@ -290,6 +326,9 @@ class Transport:
                 timeout=timeout, retries=False, redirect=False, preload_content=False,
                 decode_content=False)
             body = _read_body(response, config, operation, backend, exchange)
+            if _cut_in_headers(request.method, response.status, response.headers, body):
+                raise TransportError(operation, backend, "connection dropped before the "
+                                     "answer's headers ended", failure="disconnected")
             response.release_conn()  # read to the end: the connection goes back to the pool
             answer = Answer(response.status, response.reason or "", response.headers, body)
             response = None
@@ -301,7 +340,7 @@ class Transport:
             # before the watchdog: past the deadline, the deadline is what ended the exchange.
             if exchange.expired or time.monotonic() >= deadline:
                 raise _deadline_error(operation, backend, config) from exc
-            raise _transport_error(operation, backend, exc) from exc
+            raise transport_error(operation, backend, exc, url, config) from exc
         finally:
             _CURRENT.exchange = None
             _WATCHDOG.finish(exchange)
@@ -434,6 +473,17 @@ class _Inflater:
                 yield tail
 
 
+def _cut_in_headers(method: str, status: int, headers: Mapping[str, str], body: bytes) -> bool:
+    """Whether an answer may be a connection dropped inside its headers. http.client takes the
+    end of the stream for the end of the header block, so such a cut reads as an answer with
+    no body and nothing framing one (no ``Content-Length``, not chunked): a dropped
+    connection, not an answer. A complete answer frames its body, even an empty one; only
+    HEAD, 1xx, 204 and 304 answers have none to frame."""
+    if body or method == "HEAD" or status < 200 or status in (204, 304):
+        return False
+    return "Content-Length" not in headers and "Transfer-Encoding" not in headers
+
+
 def _deadline_error(operation: str, backend: str, config: HttpSettings) -> TransportError:
     return TransportError(operation, backend, f"no complete answer within the call's deadline "
                                               f"of {config.deadline:g} s", failure="deadline")
@@ -449,6 +499,7 @@ _FAILURES: list[tuple[type[BaseException], str, str]] = [
     (u3exc.NewConnectionError, "connect", "cannot connect"),  # refused, unresolvable host
     (u3exc.ConnectTimeoutError, "connect", "connection timed out"),
     (u3exc.SSLError, "tls", "TLS failed"),
+    (ssl.SSLError, "tls", "TLS failed"),
     (u3exc.ProxyError, "disconnected", "proxy failed"),
     (u3exc.ReadTimeoutError, "timeout", "timed out waiting for the answer"),
     (u3exc.ProtocolError, "disconnected", "connection dropped before a complete answer"),
@@ -457,15 +508,28 @@ _FAILURES: list[tuple[type[BaseException], str, str]] = [
 ]
 
 
-def _transport_error(operation: str, backend: str, exc: BaseException) -> TransportError:
-    for cause in _causes(exc):
+def transport_error(operation: str, backend: str, exc: BaseException, url: str = "",
+                     config: Optional[TLSSettings] = None) -> TransportError:
+    """The failure as a :class:`TransportError` that names where it happened (host and port;
+    the proxy's, never its credentials, when the proxy was the problem) and, for TLS, why in
+    words. Only runs on the failure path."""
+    causes = _causes(exc)
+    proxy = config.proxy if config is not None else None
+    if proxy and any(isinstance(c, u3exc.ProxyError) for c in causes):
+        return proxy_error(operation, backend, causes, proxy, url, config)
+    where = host_port(url)
+    for cause in causes:
         for cls, failure, text in _FAILURES:
             if isinstance(cause, cls):
+                if failure == "tls":
+                    text = f"TLS failed with {where}: {tls_reason(causes, config)}"
+                elif failure == "connect":
+                    text = f"{text} to {where} ({os_reason(causes)})"
                 return TransportError(operation, backend, text, failure=failure)
     if isinstance(exc, ValueError):  # an unusable URL (urllib3 says so in ValueErrors too)
         return TransportError(operation, backend, "malformed URL", failure="url")
-    return TransportError(operation, backend, f"connection failed ({type(exc).__name__})",
-                          failure="disconnected")
+    return TransportError(operation, backend, f"connection to {where} failed "
+                                              f"({type(exc).__name__})", failure="disconnected")
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

@@ -28,10 +28,11 @@ from avangate_compat import Client
 from avangate_compat.auth import login_params
 from avangate_compat.sandbox import DEMO_MERCHANT_CODE, DEMO_SECRET_KEY
 
+from . import sections
 from .run import LEAD, make_client, sandbox_process, timed
 
 HERE = Path(__file__).resolve().parent
-SECTION = "## 8. The request pipeline's targets"
+SECTION = "## 9. The request pipeline's targets"
 TARGETS = {"jsonrpc": 1.25, "rest": 1.25, "soap": 2.0, "startup": 1.15}
 OK = {True: "yes", False: "**NO**"}
 # What the facade sends besides the protocol's own headers: the floor sends the same.
@@ -152,10 +153,7 @@ def main() -> int:
     lines = section(measure(rounds, n, runs), command, settings)
     print("\n".join(lines))
     if not args.quick:
-        results = HERE / "RESULTS.md"
-        text = results.read_text(encoding="utf-8")
-        head = text.split(SECTION, 1)[0].rstrip("\n")
-        results.write_text(head + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        sections.write(HERE / "RESULTS.md", "pipeline", "\n".join(lines))
     return 0
 
 

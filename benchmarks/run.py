@@ -394,7 +394,9 @@ def main() -> int:
     settings += (f"; latency 50 ms over {seconds * 2:.0f} s; map of {bulk_calls} calls, "
                  f"{rated} rate-limited; {leads} leads listed")
     text = report(command, overhead, start, logins, rates, settings, sections)
-    Path(args.output).write_text(text, encoding="utf-8")
+    from .sections import kept  # sections measured by their own commands: carried over
+    Path(args.output).write_text(text.rstrip("\n") + "\n" + kept(Path(args.output)),
+                                 encoding="utf-8")
     print(text)
     return 0
 

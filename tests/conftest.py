@@ -17,9 +17,30 @@ SESSION_BACKENDS = ("soap", "jsonrpc")
 
 
 @pytest.fixture(scope="session")
-def sandbox() -> Iterator[Sandbox]:
+def http_sandbox() -> Iterator[Sandbox]:
     with Sandbox() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def https_sandbox() -> Iterator[Sandbox]:
+    """The same sandbox over TLS, its certificate signed by a CA made at start."""
+    with Sandbox(tls=True) as server:
+        yield server
+
+
+@pytest.fixture
+def sandbox(http_sandbox: Sandbox) -> Sandbox:
+    """The sandbox over plain http; a module runs its tests over https as well by taking
+    ``sandbox = over_both_schemes`` (see there)."""
+    return http_sandbox
+
+
+@pytest.fixture(params=["http", "https"])
+def over_both_schemes(request: pytest.FixtureRequest) -> Sandbox:
+    """Assign to ``sandbox`` in a test module (``sandbox = over_both_schemes``) to run each of
+    its tests against the http and the https sandbox, by parameter rather than copies."""
+    return request.getfixturevalue(f"{request.param}_sandbox")  # type: ignore[no-any-return]
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +58,7 @@ def make_client(sandbox: Sandbox) -> Iterator[Callable[..., Client]]:
     clients: list[Client] = []
 
     def make(backend: str, **settings: Any) -> Client:
-        options: dict[str, Any] = {"base_url": sandbox.url, **sandbox.credentials, **settings}
+        options: dict[str, Any] = {**sandbox.client_settings, **settings}
         client = Client(backend=backend, **options)
         clients.append(client)
         return client

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any, Callable, Optional
 
+import attrs
 import pytest
 
 from avangate_compat import Client, Config, ConfigurationError
@@ -77,7 +82,12 @@ def test_from_ini(tmp_path: Path) -> None:
     ({"session_margin": 700}, "session_margin"),
     ({"base_url": "ftp://example.com"}, "base_url"),
     ({"base_url": "http://api.2checkout.com"}, "plain http"),
-    ({"verify_tls": False}, "verify_tls"),
+    ({"verify_tls": 0}, "verify_tls"),
+    ({"verify_tls": " "}, "verify_tls"),
+    ({"verify_tls": "/no/such/ca-bundle.pem"}, "verify_tls: no such file"),
+    ({"client_cert": "/no/such/cert.pem"}, "client_cert: no such file"),
+    ({"tls_min_version": "1.1"}, "tls_min_version"),
+    ({"proxy": "127.0.0.1:3128"}, "proxy must be an http"),
     ({"max_retries": -1}, "max_retries"),
 ])
 def test_invalid_settings_are_refused(settings: dict[str, object], message: str) -> None:
@@ -108,3 +118,89 @@ def test_from_env_ignores_the_variables_that_are_not_settings() -> None:
     assert (config.merchant_code, config.log_wire) == ("M", True)
     with pytest.raises(ConfigurationError, match="unknown setting 'colour'"):
         Config.from_env({**environ, "AVANGATE_COLOUR": "red"})
+
+
+def test_a_missing_setting_names_its_environment_variable() -> None:
+    with pytest.raises(ConfigurationError) as missing:
+        Config.from_env({"AVANGATE_BACKEND": "soap"})
+    assert str(missing.value) == (
+        "missing required setting(s): merchant_code, secret_key (from the environment: "
+        "AVANGATE_MERCHANT_CODE, AVANGATE_SECRET_KEY)")
+# A secret key pasted into the wrong setting: no error may show it (issue 24, item 8).
+PASTED = "sk_Zq9x7-PASTED-SECRET-KEY"
+CREDENTIALS = {"merchant_code": "M", "secret_key": "S"}
+_SETTINGS = [f.name for f in attrs.fields(Config) if f.name not in CREDENTIALS]
+
+
+def _refusal(build: Callable[[], object]) -> Optional[ConfigurationError]:
+    try:
+        build()
+    except ConfigurationError as exc:
+        return exc
+    return None
+
+
+@pytest.mark.parametrize("name", _SETTINGS)
+def test_a_refused_setting_is_named_and_its_value_never_shown(name: str, tmp_path: Path) -> None:
+    ini = tmp_path / "avangate.ini"
+    ini.write_text(f"[avangate]\nmerchant_code = M\nsecret_key = S\n{name} = {PASTED}\n")
+    refusals = [
+        _refusal(lambda: Config.from_env({"AVANGATE_MERCHANT_CODE": "M",
+                                          "AVANGATE_SECRET_KEY": "S",
+                                          f"AVANGATE_{name.upper()}": PASTED})),
+        _refusal(lambda: Config.from_ini(ini)),
+        _refusal(lambda: Config(**CREDENTIALS, **{name: PASTED})),  # type: ignore[arg-type]
+        _refusal(lambda: Config(**CREDENTIALS, **{name: [PASTED]})),  # type: ignore[arg-type]
+        _refusal(lambda: Client(**CREDENTIALS, **{name: PASTED})),
+    ]
+    for refusal in refusals:
+        if refusal is not None:
+            assert PASTED not in str(refusal) and PASTED not in repr(refusal.args)
+            assert name in str(refusal)
+    assert any(refusals) or name in ("wsdl", "proxy", "verify_tls")  # these take any text
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://user:" + PASTED + "@[::1",
+                                 "ftp://user:" + PASTED + "@example.com/"])
+def test_an_unusable_url_is_a_configuration_error_that_hides_it(url: str) -> None:
+    refusal = _refusal(lambda: Config(merchant_code="M", secret_key="S", base_url=url))
+    assert refusal is not None and "base_url" in str(refusal)
+    assert PASTED not in str(refusal)
+
+
+@pytest.mark.parametrize("name", ["merchant_code", "secret_key", "base_url", "wsdl", "proxy"])
+def test_text_that_is_not_utf8_is_refused_by_name(name: str) -> None:
+    raw = os.fsdecode(b"\xff" + PASTED.encode())  # as os.environ holds undecodable bytes
+    settings: dict[str, Any] = {**CREDENTIALS, name: raw}
+    refusal = _refusal(lambda: Config(**settings))
+    assert refusal is not None and name in str(refusal) and "UTF-8" in str(refusal)
+    assert PASTED not in str(refusal)
+
+
+def test_an_ini_file_that_is_not_utf8_or_not_ini_is_a_configuration_error(
+        tmp_path: Path) -> None:
+    latin = tmp_path / "latin.ini"
+    latin.write_bytes(b"[avangate]\nmerchant_code = M\nsecret_key = S\xe9cret\n")
+    broken = tmp_path / "broken.ini"
+    broken.write_text("merchant_code = M\n")
+    for path in (latin, broken):
+        refusal = _refusal(lambda: Config.from_ini(path))  # noqa: B023 - called at once
+        assert refusal is not None and str(path) in str(refusal)
+        assert "cret" not in str(refusal)
+
+
+def test_the_cli_refuses_a_secret_key_that_is_not_utf8(tmp_path: Path) -> None:
+    """``AVANGATE_SECRET_KEY`` set from bytes that are not UTF-8: a usage error (exit 2)
+    naming the variable, never a traceback, and nothing sent."""
+    environ = {key: value for key, value in os.environb.items()
+               if not key.startswith(b"AVANGATE_")}
+    environ.update({b"AVANGATE_MERCHANT_CODE": b"M",
+                    b"AVANGATE_SECRET_KEY": b"\xff" + PASTED.encode(),
+                    b"AVANGATE_BASE_URL": b"http://127.0.0.1:9"})
+    done = subprocess.run([sys.executable, "-m", "avangate_compat", "call", "getLead",
+                           "60E6C4B574"], env=environ, capture_output=True, timeout=120,
+                          check=False)
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 2, err
+    assert "Traceback" not in err and "secret_key" in err and "UTF-8" in err
+    assert PASTED not in err

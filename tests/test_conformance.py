@@ -18,7 +18,10 @@ from avangate_compat.sandbox.schema import load as sandbox_schema
 from avangate_compat.spec import load
 from avangate_compat.testing import leaked
 
+from .conftest import over_both_schemes
 from .test_cassettes import HASH, SESSION_ID
+
+sandbox = over_both_schemes  # check --live runs over http and over https
 
 Check = Callable[..., tuple[int, str, str]]
 
@@ -32,6 +35,8 @@ def check(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch,
         monkeypatch.delenv(name)
     monkeypatch.setenv("AVANGATE_MERCHANT_CODE", sandbox.merchant_code)
     monkeypatch.setenv("AVANGATE_SECRET_KEY", sandbox.secret_key)
+    if sandbox.ca_path:  # over https: trust the sandbox's CA, as an operator would theirs
+        monkeypatch.setenv("AVANGATE_VERIFY_TLS", sandbox.ca_path)
 
     def run(*argv: str, live: bool = True, base_url: bool = True) -> tuple[int, str, str]:
         command = ["check", *(["--live"] if live else []),
@@ -83,6 +88,8 @@ def test_a_clean_run_agrees_exits_0_and_calls_no_write(check: Check, sandbox: Sa
     assert "compared with the shipped WSDL: identical" in out
     assert "getLead('60E6C4B574'): equal" in out  # the first lead searchLeads returned
     assert "What to send back" in out
+    assert "issue tracker (https://github.com/avangate-compat/avangate-compat/issues)" \
+        in " ".join(out.split())  # the tracker the package metadata names, as a URL
     assert saved.read_bytes() == Path(shipped_file(SHIPPED_WSDL)).read_bytes().replace(
         b"https://api.2checkout.com/soap/6.0/", f"{sandbox.url}/soap/6.0/".encode())
     assert (tmp_path / "tapes" / conformance.CASSETTE).is_file()
@@ -244,7 +251,8 @@ def test_credentials_from_an_ini_file(check: Check, sandbox: Sandbox,
     monkeypatch.delenv("AVANGATE_SECRET_KEY")
     ini = tmp_path / "account.ini"
     ini.write_text(f"[shop]\nmerchant_code = {sandbox.merchant_code}\n"
-                   f"secret_key = {sandbox.secret_key}\nhash_algorithm = sha3-256\n")
+                   f"secret_key = {sandbox.secret_key}\nhash_algorithm = sha3-256\n"
+                   f"verify_tls = {sandbox.ca_path or True}\n")  # the ini reads no variable
     status, out, _ = check("--ini", str(ini), "--section", "shop", "--json")
     assert status == 0
     assert json.loads(out)["logins"]["jsonrpc"]["used"] == "sha3-256"
@@ -312,3 +320,38 @@ def test_the_wsdl_parser_refuses_a_dtd_and_reads_document_literal() -> None:
             "detail": "shipped rpc/encoded, live document/literal"} in differences
     assert {"what": "operation", "name": "getLead",
             "detail": "argument(s) only in the live WSDL: leadCode"} in differences
+
+
+def test_a_bad_path_is_a_usage_error_before_anything_is_sent(
+        check: Check, sandbox: Sandbox, tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    not_xml = tmp_path / "not.wsdl"
+    not_xml.write_text("<html>a proxy's page</html>")
+    garbage = tmp_path / "garbage.wsdl"
+    garbage.write_bytes(b"\xff\xfe not XML at all")
+    cases = [
+        (["--save-wsdl", str(tmp_path / "no-such-dir" / "live.wsdl")],
+         "--save-wsdl", "cannot write there (No such file or directory)"),
+        (["--save-wsdl", str(tmp_path)], "--save-wsdl", "is a directory; give a file name"),
+        (["--record", str(a_file)], "--record", "is not a directory"),
+        (["--record", str(a_file / "tapes")], "--record", "cannot write there"),
+        (["--wsdl-reference", str(not_xml)], "--wsdl-reference",
+         "is not a WSDL document: not a WSDL 1.1 document (root element 'html')"),
+        (["--wsdl-reference", str(garbage)], "--wsdl-reference", "is not a WSDL document: "),
+    ]
+    for argv, option, message in cases:
+        status, out, err = check(*argv)
+        assert (status, out) == (2, ""), argv
+        assert err.startswith(f"avangate-compat check: {option} ") and message in err, err
+        assert err.count("\n") == 1 and "Traceback" not in err
+    assert requested_operations(sandbox) == set()
+    assert not (tmp_path / "no-such-dir").exists()
+
+
+def test_check_takes_the_settings_flags(check: Check, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AVANGATE_MERCHANT_CODE")
+    status, _, err = check()
+    assert status == 2 and "set AVANGATE_MERCHANT_CODE or --merchant-code" in err
+    status, _, err = check("--merchant-code", "NOT-THE-SANDBOX", "--max-retries", "0", "--json")
+    assert status == 1  # logged in with the flag's code: refused by the sandbox

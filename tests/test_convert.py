@@ -68,6 +68,13 @@ def test_single_object_where_a_list_is_declared_is_a_one_item_list() -> None:
     assert product.PricingConfigurations[0].BillingCountries == ["RO"]
 
 
+
+def test_an_empty_object_where_a_list_is_declared_is_an_empty_list() -> None:
+    # A "0"-keyed list with no element is {}: no leads, not one lead with every field empty.
+    found = structure({"Items": {}, "Pagination": {"Count": 0}}, models.LeadSearchResult)
+    assert found.Items == []
+    assert structure({"PricingConfigurations": {}}, models.Product).PricingConfigurations == []
+
 @pytest.mark.parametrize(("raw", "expected"), [
     ("true", True), ("0", False), (1, True), ("False", False), (True, True)])
 def test_booleans(raw: object, expected: bool) -> None:
@@ -130,3 +137,24 @@ def test_a_converter_bug_is_not_reported_as_an_unreadable_answer() -> None:
     with pytest.raises(TypeError, match="a bug in a hook"):
         converter.structure({"Items": [{"Quantity": "2"}]}, models.Lead)
 
+
+
+def test_a_model_module_need_not_import_what_apiobject_annotations_use() -> None:
+    """A generated models module imports only what its own fields use (no ``Any`` without an
+    ``any`` field): ApiObject's ``extra_fields: dict[str, Any]`` is read in model_base."""
+    import sys
+    import types
+
+    module = types.ModuleType("avangate_compat._narrow_models")
+    module.__package__ = "avangate_compat"
+    sys.modules[module.__name__] = module
+    try:
+        exec(compile("from __future__ import annotations\nfrom typing import Optional\n"
+                     "import attrs\nfrom .model_base import ApiObject\n"
+                     "@attrs.define(kw_only=True)\nclass Thing(ApiObject):\n"
+                     "    Name: Optional[str] = None\n", "<narrow models>", "exec"),
+             module.__dict__)
+        thing = structure({"Name": 7, "Other": [1]}, module.Thing)
+    finally:
+        del sys.modules[module.__name__]
+    assert thing.Name == "7" and thing["Other"] == [1]

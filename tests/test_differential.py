@@ -12,7 +12,9 @@ import pytest
 from avangate_compat import APIError, Client, models
 from avangate_compat.sandbox import Sandbox
 
-from .conftest import BACKENDS
+from .conftest import BACKENDS, over_both_schemes
+
+sandbox = over_both_schemes  # every comparison runs over http and over https
 
 NEW_LEAD = models.Lead(
     Currency="USD", Language="EN", ExternalReference="DIFF-1",

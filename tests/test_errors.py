@@ -20,6 +20,7 @@ from avangate_compat import (
     models,
 )
 from avangate_compat.sandbox import Sandbox
+from avangate_compat.sandbox import service as sandbox_service
 
 from .conftest import BACKENDS
 
@@ -267,3 +268,41 @@ def test_rest_business_error_inside_a_200_body() -> None:
         with pytest.raises(InvalidRequestError) as caught:
             client.getProductByCode("P1")
         assert (caught.value.code, caught.value.http_status) == ("INVALID_PRODUCT", 200)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_server_crash_is_the_same_transport_error_on_every_backend(
+        backend: str, sandbox: Sandbox, make_client: Callable[..., Client],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sandbox's last safety net answers 500 INTERNAL_ERROR: a failure of the server, not
+    a refusal, so the call may have run. Every backend says so with one class."""
+    client = make_client(backend, max_retries=1, retry_backoff=0)
+    client.getLead("60E6C4B574")  # logged in: the crash meets the call under test
+
+    def crash(*_args: Any) -> Any:
+        raise RuntimeError("a sandbox bug")
+
+    monkeypatch.setitem(sandbox_service.ROUTES, "searchLeads", crash)  # the handler crashes
+    before = _requests_seen(sandbox)
+    with pytest.raises(TransportError) as caught:
+        client.searchLeads(Country="RO")
+    error = caught.value
+    assert not isinstance(error, APIError)
+    assert (error.failure, error.http_status, error.sent) == ("http", 500, True)
+    assert error.backend == backend and error.operation == "searchLeads"
+    assert _requests_seen(sandbox) - before == 2  # a read: repeated once, as after a bare 500
+
+
+@pytest.mark.parametrize(("code", "status"), [
+    ("INTERNAL_ERROR", 500), ("-32603", 500), ("INTERNAL_ERROR", 200), ("-32603", None)])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_error_answer_naming_the_servers_own_failure_is_not_a_refusal(
+        backend: str, code: str, status: Any) -> None:
+    from avangate_compat.errors import api_error
+
+    error = api_error("addLead", backend, code, "internal error", status)
+    assert isinstance(error, TransportError) and not isinstance(error, APIError)
+    assert (error.failure, error.http_status, error.sent) == ("http", status, True)
+    assert code in error.message
+    assert isinstance(api_error("addLead", backend, "LEAD_NOT_FOUND", "gone", 500),
+                      NotFoundError)

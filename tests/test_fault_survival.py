@@ -36,7 +36,7 @@ def _ready(client: Client) -> None:
     client.getLead("60E6C4B574")
 
 
-@pytest.mark.parametrize("kind", ["http_error", "html", "drop"])
+@pytest.mark.parametrize("kind", ["http_error", "html", "drop", "truncate"])
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_call_safe_to_repeat_is_retried_through_a_passing_fault(
         sandbox: Sandbox, make_client: Callable[..., Client], backend: str, kind: str) -> None:
@@ -72,12 +72,18 @@ def test_a_write_not_safe_to_repeat_fails_and_is_neither_lost_nor_doubled(
 def test_a_truncated_answer_is_never_taken_for_a_confirmed_write(
         sandbox: Sandbox, make_client: Callable[..., Client], backend: str) -> None:
     slept: list[float] = []
-    client = _client(make_client, backend, slept)
+    client = _client(make_client, backend, slept, max_retries=0)
     _ready(client)
     sandbox.inject_fault("truncate", count=1, operations=["setProductStatus", "getProductByCode"])
-    with pytest.raises(TransportError):
+    with pytest.raises(TransportError) as caught:
         client.setProductStatus("YourProductCode", True)
+    assert caught.value.failure == "disconnected"
     assert client.setProductStatus("YourProductCode", True) is True
+    retrying = _client(make_client, backend, slept)  # safe to repeat: sent again, confirmed
+    _ready(retrying)
+    sandbox.inject_fault("truncate", count=1, operations=["setProductStatus", "getProductByCode"])
+    assert retrying.setProductStatus("YourProductCode", False) is True and len(slept) == 1
+    assert retrying.getProductByCode("YourProductCode").Enabled is False
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

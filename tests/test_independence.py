@@ -14,7 +14,8 @@ from avangate_compat.sandbox import Sandbox
 SANDBOX = Path(cli.__file__).parent / "sandbox"
 
 
-@pytest.mark.parametrize("path", sorted(SANDBOX.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(SANDBOX.rglob("*.py")),
+                         ids=lambda p: str(p.relative_to(SANDBOX)))
 def test_sandbox_imports_nothing_of_the_client(path: Path) -> None:
     """Only the sandbox's own modules (and third-party ones): no backends, converter, models,
     auth or anything else of the client, so a bug there cannot make the sandbox agree."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 import socket
 import threading
@@ -529,6 +530,20 @@ def test_sandbox_refuses_malformed_fields(sandbox: Sandbox, fields: Any) -> None
     caught.value.close()
 
 
+@pytest.mark.parametrize("fields", [[["IPN_PID[]", "\ud800"]], [["\udcff", "1"]],
+                                    {"IPN_PNAME[]": ["ok", "x\udfffy"]}])
+def test_sandbox_refuses_a_lone_surrogate_with_a_400_saying_so(
+        sandbox: Sandbox, fields: Any) -> None:
+    """JSON can carry ``"\\ud800"``, UTF-8 cannot: the notification cannot be signed or sent."""
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        sandbox.control("POST", "ipn", {"url": "http://127.0.0.1:9/ipn", "fields": fields})
+    assert caught.value.code == 400
+    answer = json.loads(caught.value.read())
+    caught.value.close()
+    assert answer["error_code"] == "INVALID_PARAMETERS"
+    assert "surrogate" in answer["message"] and "field" in answer["message"]
+
+
 # -- the README example --------------------------------------------------------------------------
 
 def _readme_block() -> str:
@@ -549,3 +564,56 @@ def test_readme_listener_runs_against_the_sandbox(
     assert namespace["fulfilled"] == ["123"]
     namespace["SECRET_KEY"] = "a-wrong-key"
     assert sandbox.send_ipn(url, [["IPN_PID[]", "1"]])["status"] == 400
+
+
+# -- foreign exceptions at the edges (issue 24, item 12) ------------------------------------------
+
+
+def _signed(fields: list[tuple[str, str]]) -> Notification:
+    source = b"".join(b"%d%s" % (len(v.encode()), v.encode()) for _, v in fields)
+    return verify([*fields, ("SIGNATURE_SHA2_256",
+                             hmac.new(KEY.encode(), source, hashlib.sha256).hexdigest())], KEY)
+
+
+@pytest.mark.parametrize("form", [
+    [("IPN_PID[]", "\ud800"), ("HASH", "0" * 32)],
+    [("\udcff", "1"), ("HASH", "0" * 32)],
+    "IPN_PID%5B%5D=1&IPN_PNAME%5B%5D=\udc80&HASH=00",
+    {"IPN_PID[]": ["1", "\udbff"], "HASH": "00"},
+    [("IPN_PID[]", "1"), ("HASH", "\ud800")],
+])
+def test_verify_refuses_a_lone_surrogate_as_bad_input(form: Any) -> None:
+    with pytest.raises(ValidationError, match="surrogate"):
+        verify(form, KEY)
+
+
+def test_a_secret_key_that_is_not_text_is_bad_input() -> None:
+    notification = _signed([("IPN_PID[]", "1")])
+    for call in (lambda: verify([("IPN_PID[]", "1"), ("HASH", "00")], "K\udcff"),
+                 lambda: response(notification, "K\udcff")):
+        with pytest.raises(ValidationError, match="secret_key"):
+            call()
+
+
+@pytest.mark.parametrize("now", [float("nan"), float("inf"), float("-inf"), 1e300, -1e300,
+                                 10 ** 400, 253402300800, -62135596801,
+                                 datetime.max.replace(tzinfo=timezone(timedelta(hours=-1))),
+                                 datetime.min.replace(tzinfo=timezone(timedelta(hours=1))),
+                                 datetime(999, 12, 31)])
+def test_response_refuses_a_date_it_cannot_write_as_bad_input(now: Any) -> None:
+    with pytest.raises(ValidationError, match="now"):
+        response(_signed([("IPN_PID[]", "1")]), KEY, now=now)
+
+
+@pytest.mark.parametrize("algo", [["sha256"], {"md5": 1}, None, b"md5"])
+def test_response_refuses_an_algo_that_is_not_a_name(algo: Any) -> None:
+    with pytest.raises(ValidationError, match="algo"):
+        response(_signed([("IPN_PID[]", "1")]), KEY, algo=algo)
+
+
+def test_a_hand_made_notification_with_a_lone_surrogate_is_bad_input() -> None:
+    made = Notification(fields=(("IPN_PID[]", "\ud800"),), signature="sha256")
+    with pytest.raises(ValidationError, match="surrogate"):
+        response(made, KEY)
+    with pytest.raises(ValidationError, match="surrogate"):
+        avangate_compat.ipn.signed_string([("A", "\ud800")])

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import pytest
 
@@ -19,11 +19,17 @@ from avangate_compat.legacy import Client as LegacyClient
 from avangate_compat.legacy import LegacyObject, WebFault, asdict, callRPC
 from avangate_compat.sandbox import Sandbox
 
+from .conftest import over_both_schemes
+
 LEGACY = Path(__file__).parent / "legacy"
 SUDS_IMPORT = "from suds.client import Client, WebFault"
 OUR_SUDS_IMPORT = "from avangate_compat.legacy import Client, WebFault"
 RPC_IMPORT = "from rpc_helper import callRPC"
 OUR_RPC_IMPORT = "from avangate_compat.legacy import callRPC"
+
+# Every script and legacy object runs over http and over https: an https WSDL URL for the
+# suds-style Client, an https host for callRPC.
+sandbox = over_both_schemes
 
 
 def _migrated(script: str, old: str, new: str, folder: Path) -> Path:
@@ -42,25 +48,32 @@ def _migrated(script: str, old: str, new: str, folder: Path) -> Path:
 
 
 def _run(python: str, script: Path, sandbox: Sandbox, **env: str) -> list[str]:
+    # over https, the scripts trust the sandbox's CA the standard way: SSL_CERT_FILE
+    trust = {"SSL_CERT_FILE": sandbox.ca_path} if sandbox.ca_path else {}
     environment = {**os.environ, "SANDBOX_URL": sandbox.url,
                    "MERCHANT_CODE": sandbox.merchant_code, "SECRET_KEY": sandbox.secret_key,
-                   **env}
+                   **trust, **env}
     done = subprocess.run([python, str(script)], cwd=script.parent, env=environment,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout.splitlines()
 
 
+def find_python27() -> Optional[str]:
+    """A Python 2.7 that runs (pyenv's or the PATH's), or ``None``."""
+    candidates = [shutil.which("python2.7"),
+                  str(Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+                      / "versions" / "2.7.18" / "bin" / "python2.7")]
+    return next((c for c in candidates if c and Path(c).exists()
+                 and subprocess.run([c, "--version"], capture_output=True,
+                                    check=False).returncode == 0), None)
+
+
 @pytest.fixture(scope="session")
 def python27_with_suds(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """Python 2.7 and the real suds (suds-jurko 0.6) installed for it, or a skip that says
     why. pyenv ships 2.7.18 on these machines; suds comes from PyPI."""
-    candidates = [shutil.which("python2.7"),
-                  str(Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-                      / "versions" / "2.7.18" / "bin" / "python2.7")]
-    python = next((c for c in candidates if c and Path(c).exists()
-                   and subprocess.run([c, "--version"], capture_output=True,
-                                      check=False).returncode == 0), None)
+    python = find_python27()
     if python is None:
         pytest.skip("no Python 2.7 interpreter on this machine")
     target = tmp_path_factory.mktemp("suds27")
@@ -88,12 +101,16 @@ def test_the_same_suds_script_prints_the_same_under_python_27_and_real_suds(
     original = tmp_path / "original"
     original.mkdir()
     shutil.copy(LEGACY / "suds_script.py", original / "suds_script.py")
-    with_suds = _run(python27, original / "suds_script.py", sandbox, PYTHONPATH=suds)
+    # Python 2.7 checks host names only, not IP addresses: over https both scripts use the
+    # certificate's name, localhost.
+    url = sandbox.url.replace("127.0.0.1", "localhost")
+    with_suds = _run(python27, original / "suds_script.py", sandbox, PYTHONPATH=suds,
+                     SANDBOX_URL=url)
     sandbox.service.reset()
     migrated = tmp_path / "migrated"
     migrated.mkdir()
     ours = _run(sys.executable, _migrated("suds_script.py", SUDS_IMPORT, OUR_SUDS_IMPORT,
-                                          migrated), sandbox)
+                                          migrated), sandbox, SANDBOX_URL=url)
     assert ours == with_suds
 
 
@@ -128,8 +145,11 @@ def test_a_legacy_session_outlives_the_server_session_given_the_key(
     assert logins == (3 if key else 1)  # one behind each refused call, none without the key
 
 
-def test_callrpc_keeps_a_session_across_an_advanced_clock(sandbox: Sandbox) -> None:
+def test_callrpc_keeps_a_session_across_an_advanced_clock(
+        sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
     from avangate_compat.auth import login_params
+    if sandbox.ca_path:  # callRPC takes no settings: it trusts what SSL_CERT_FILE names
+        monkeypatch.setenv("SSL_CERT_FILE", sandbox.ca_path)
     host = f"{sandbox.url}/rpc/6.0/"
     params = login_params(sandbox.merchant_code, sandbox.secret_key, "sha256")
     session = callRPC({"jsonrpc": "2.0", "method": "login", "params": params, "id": 1}, host,
@@ -148,7 +168,8 @@ def test_callrpc_keeps_a_session_across_an_advanced_clock(sandbox: Sandbox) -> N
 
 
 def test_legacy_objects_behave_like_suds_objects(sandbox: Sandbox) -> None:
-    client = LegacyClient(f"{sandbox.url}/soap/6.0/?wsdl")
+    trust: dict[str, Any] = {"verify_tls": sandbox.ca_path} if sandbox.ca_path else {}
+    client = LegacyClient(f"{sandbox.url}/soap/6.0/?wsdl", **trust)
     from avangate_compat.auth import login_params
     session = client.service.login(*login_params(sandbox.merchant_code, sandbox.secret_key,
                                                  "md5"))  # the pre-6.0 three-argument login
@@ -157,7 +178,7 @@ def test_legacy_objects_behave_like_suds_objects(sandbox: Sandbox) -> None:
     assert lead.Items[0].Quantity == 2 and isinstance(lead.Items[0].Price.Amount, float)
     assert list(asdict(lead))[:3] == ["LeadCode", "GeneratedFrom", "CartId"]
     assert ("LeadCode", "60E6C4B574") in list(lead) and "Items" in lead
-    exact = LegacyClient(f"{sandbox.url}/soap/6.0/?wsdl", money="decimal")
+    exact = LegacyClient(f"{sandbox.url}/soap/6.0/?wsdl", money="decimal", **trust)
     assert str(exact.service.getLead(session, "60E6C4B574").Items[0].Price.Amount) == "20"
     with pytest.raises(WebFault) as caught:
         client.service.getLead(session, "NOSUCHLEAD")

@@ -1,7 +1,9 @@
 """Proof that the sandbox speaks SOAP, not just our client: PHP's ext/soap SoapClient reads its
 WSDL, calls getLead, getProductByCode, updateProduct, setProductStatus, getPricingConfigurations
 and searchProducts, and gets the values the Python facade gets. CI installs php-cli and php-soap
-and sets AVANGATE_REQUIRE_PHP=1, so there the test cannot be skipped."""
+and sets AVANGATE_REQUIRE_PHP=1, so there the test cannot be skipped. PHP's curl JSON-RPC client
+is the second independent peer; both run over http and over https (trusting the sandbox's CA
+through the stream context and CURLOPT_CAINFO)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import pytest
 
@@ -18,28 +20,67 @@ from avangate_compat import Client, models
 from avangate_compat.convert import structure
 from avangate_compat.sandbox import Sandbox
 
+from .conftest import over_both_schemes
+
 SCRIPT = Path(__file__).parent / "php" / "soapclient_check.php"
+CURL_SCRIPT = Path(__file__).parent / "php" / "curl_jsonrpc_check.php"
+
+sandbox = over_both_schemes  # every PHP client runs over http and over https
 
 
-def _php() -> str:
+def _php(extension: str = "soap") -> str:
     php = shutil.which("php")
-    has_soap = php is not None and "soap" in subprocess.run(
+    has_it = php is not None and extension in subprocess.run(
         [php, "-m"], capture_output=True, text=True, check=False).stdout.split()
-    if not has_soap:
+    if not has_it:
         if os.environ.get("AVANGATE_REQUIRE_PHP") == "1":
-            pytest.fail("AVANGATE_REQUIRE_PHP=1 but php with ext/soap is not installed")
-        pytest.skip("php-cli with ext/soap is not installed (apt-get install php-cli php-soap)")
+            pytest.fail(f"AVANGATE_REQUIRE_PHP=1 but php with ext/{extension} is not installed")
+        pytest.skip(f"php-cli with ext/{extension} is not installed "
+                    f"(apt-get install php-cli php-{extension})")
     assert php is not None
     return php
 
 
+def _run_php(script: Path, sandbox: Sandbox, extension: str,
+             ca: Optional[str] = None) -> subprocess.CompletedProcess[str]:
+    """``ca``: the bundle PHP trusts; by default the sandbox's own over https."""
+    ca = ca if ca is not None else sandbox.ca_path
+    return subprocess.run([_php(extension), str(script), sandbox.url, sandbox.merchant_code,
+                           sandbox.secret_key, *([ca] if ca else [])],
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
 @pytest.fixture
 def php_answer(sandbox: Sandbox) -> dict[str, Any]:
-    result = subprocess.run([_php(), str(SCRIPT), sandbox.url, sandbox.merchant_code,
-                             sandbox.secret_key], capture_output=True, text=True, timeout=60,
-                            check=False)
+    result = _run_php(SCRIPT, sandbox, "soap")
     assert result.returncode == 0, result.stdout + result.stderr
     return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_php_curl_json_rpc_gets_what_the_facade_gets(
+        sandbox: Sandbox, make_client: Callable[..., Client]) -> None:
+    """The documented PHP JSON-RPC samples' way (ext/curl), trusting the CA by
+    CURLOPT_CAINFO over https."""
+    result = _run_php(CURL_SCRIPT, sandbox, "curl")
+    assert result.returncode == 0, result.stdout + result.stderr
+    answer = json.loads(result.stdout)
+    client = make_client("jsonrpc")
+    assert structure(answer["lead"], models.Lead) == client.getLead("60E6C4B574")
+    assert structure(answer["product"], models.Product) \
+        == client.getProductByCode("NewProdCodeAPI12345")
+
+
+def test_php_checks_the_certificate(https_sandbox: Sandbox, tmp_path: Path) -> None:
+    """PHP really verifies over https: a CA that did not sign the sandbox's certificate
+    fails both clients."""
+    import trustme
+
+    stranger = tmp_path / "other-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(stranger))
+    curl = _run_php(CURL_SCRIPT, https_sandbox, "curl", str(stranger))
+    assert curl.returncode == 3 and "curl error" in curl.stderr, curl.stderr
+    soap = _run_php(SCRIPT, https_sandbox, "soap", str(stranger))
+    assert soap.returncode != 0 and "Couldn't load from 'https://127.0.0.1" in soap.stderr
 
 
 def test_php_soapclient_gets_what_the_facade_gets(

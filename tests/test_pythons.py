@@ -44,3 +44,12 @@ def test_ci_runs_the_oldest_and_the_newest_supported_python() -> None:
     assert versions[0] in tested and versions[-1] in tested
     assert set(tested) <= set(versions)
     assert "skipped" in script  # an absent interpreter is reported, never silently passed over
+
+
+def test_the_readme_says_first_which_python_and_how_python_2_code_moves() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first = readme.split("\n\n")[1]  # the paragraph under the title
+    oldest = _classified()[0]
+    assert first.startswith(f"**Python {oldest[0]}.{oldest[1]} or newer.**")
+    assert "Python 2 code is migrated, not run" in first
+    assert "(docs/migration.md)" in first and (ROOT / "docs" / "migration.md").is_file()

@@ -129,6 +129,17 @@ def test_rest_writes_are_acknowledged_only_by_a_confirming_answer(case: str, wri
         calls[write](_client(server.url, max_retries=0))
 
 
+@pytest.mark.parametrize("cut", [_cut_inside_headers, _status_line_then_close])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_answer_cut_before_its_headers_end_is_a_dropped_connection(
+        backend: str, cut: Callable[[Request, socket.socket], None]) -> None:
+    """http.client takes the end of the stream for the end of the headers, so the cut looks
+    like an empty 200: it is a dropped connection (``disconnected``), which a read may repeat."""
+    with fakehttp.serve(cut) as server, pytest.raises(TransportError) as caught:
+        _client(server.url, backend, max_retries=0).getLead("L1")
+    assert caught.value.failure == "disconnected" and caught.value.sent
+
+
 @pytest.mark.parametrize("status", ["204 No Content", "201 Created"])
 def test_rest_writes_confirmed_without_a_body(status: str) -> None:
     extra = "Location: /products/P1/\r\n" if status.startswith("201") else ""

@@ -112,7 +112,8 @@ def test_reset_clears_faults_and_control_paths_are_never_faulted(sandbox: Sandbo
     {"kind": "latency", "ms": 1e9}, {"kind": "rate_limit", "retry_after": -1},
     {"kind": "http_error", "protocols": ["gopher"]}, {"kind": "http_error", "protocols": "soap"},
     {"kind": "http_error", "operations": ["dropTables"]}, {"kind": "drop", "ms": 5},
-    {"kind": "http_error", "count": True}, [], None,
+    {"kind": "http_error", "count": True}, {"kind": "http_error", "after": -1},
+    {"kind": "http_error", "after": 1.5}, {"kind": "http_error", "after": "2"}, [], None,
 ])
 def test_bad_fault_definitions_are_refused(sandbox: Sandbox, body: Any) -> None:
     response = requests.post(f"{sandbox.url}/_sandbox/faults", data=json.dumps(body),
@@ -131,6 +132,17 @@ def test_faults_match_protocols_and_operations(sandbox: Sandbox) -> None:
         "jsonrpc": "2.0", "id": 1, "method": "getLead", "params": [session, LEAD]})
     assert (response.status_code, response.content) == (503, b"")
     assert "result" in rpc(sandbox, "getLead", [session, LEAD])  # count 1: spent
+
+
+def test_a_fault_after_n_strikes_in_the_middle_of_a_run(sandbox: Sandbox) -> None:
+    armed = sandbox.inject_fault("http_error", count=2, after=3, protocols=["rest"])
+    assert armed["after"] == 3
+    assert rest(sandbox, "GET", f"/leads/{LEAD}/").status_code == 200
+    session = session_of(sandbox)
+    assert "result" in rpc(sandbox, "getLead", [session, LEAD])  # no match: not counted
+    statuses = [rest(sandbox, "GET", f"/leads/{LEAD}/").status_code for _ in range(5)]
+    assert statuses == [200, 200, 503, 503, 200]
+    assert sandbox.control("GET", "faults") == {"faults": [], "fired": {"http_error": 2}}
 
 
 def test_a_time_window_fault_fires_until_it_expires(sandbox: Sandbox) -> None:

@@ -20,7 +20,7 @@ from avangate_compat import models, validate
 from avangate_compat.customizations import HANDLERS
 from avangate_compat.operations import OPERATIONS, result_type
 from avangate_compat.sandbox import schema as sandbox_schema
-from avangate_compat.sandbox.app import rest_routes
+from avangate_compat.sandbox.rest import rest_routes
 from avangate_compat.spec import parse, raw
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,8 +29,16 @@ SCALAR_TYPES: dict[str, Any] = {"string": str, "int": int, "boolean": bool, "dec
 
 
 def _make_wsdl() -> Any:
-    path = ROOT / "wsdl" / "tools" / "make_wsdl.py"
-    loaded = importlib.util.spec_from_file_location("make_wsdl", path)
+    return _tool("make_wsdl")
+
+
+def _make_models() -> Any:
+    return _tool("make_models")
+
+
+def _tool(name: str) -> Any:
+    path = ROOT / "wsdl" / "tools" / f"{name}.py"
+    loaded = importlib.util.spec_from_file_location(name, path)
     assert loaded is not None and loaded.loader is not None
     module = importlib.util.module_from_spec(loaded)
     loaded.loader.exec_module(module)
@@ -77,6 +85,14 @@ def wsdl_drift(data: dict[str, Any]) -> list[str]:
     rendered = _make_wsdl().render(data)
     return [] if rendered == shipped else [
         "wsdl/avangate-6.0.wsdl differs from the spec: run python wsdl/tools/make_wsdl.py"]
+
+
+def generated_models_drift(data: dict[str, Any]) -> list[str]:
+    """``models.py`` is what the generator writes from the spec, byte for byte."""
+    shipped = (ROOT / "avangate_compat" / "models.py").read_text(encoding="utf-8")
+    rendered = _make_models().render(data)
+    return [] if rendered == shipped else [
+        "avangate_compat/models.py differs from the spec: run python wsdl/tools/make_models.py"]
 
 
 def check_drift(data: dict[str, Any]) -> list[str]:
@@ -152,8 +168,56 @@ def sandbox_drift(data: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _type_at(data: dict[str, Any], type_name: str, path: str) -> Optional[str]:
+    """The spec type at the dotted ``path`` of ``type_name`` (None: no such field)."""
+    for step in path.split("."):
+        fields = data["types"].get(type_name)
+        if fields is None or step not in fields:
+            return None
+        type_name = fields[step]
+    return type_name
+
+
+def paginator_drift(data: dict[str, Any]) -> list[str]:
+    """Every paginator names a real paged search: its filter parameter, the page and limit
+    fields in it, and where the answer holds the items (with their key) and the paging."""
+    problems = []
+    for family, entry in data.get("paginators", {}).items():
+        where = f"paginator {family}"
+        if not re.fullmatch(r"[a-z][a-z_]*", family):
+            problems.append(f"{where}: iter_{family} is not a method name")
+        op = data["operations"].get(entry.get("operation"))
+        if op is None or not op.get("session", True):
+            problems.append(f"{where}: no operation {entry.get('operation')!r}")
+            continue
+        params = {p["name"]: p["type"] for p in op["params"]}
+        if list(params) != [entry["input"]]:
+            problems.append(f"{where}: {entry['input']!r} is not the only parameter of "
+                            f"{entry['operation']} ({', '.join(params)})")
+            continue
+        filter_type = params[entry["input"]]
+        for key in ("input_page", "input_limit"):
+            if _type_at(data, filter_type, entry[key]) != "int":
+                problems.append(f"{where}: {key} {entry[key]!r} is no int of {filter_type}")
+        for key in ("result_page", "result_limit", "result_count"):
+            if _type_at(data, op["result"], entry[key]) != "int":
+                problems.append(f"{where}: {key} {entry[key]!r} is no int of {op['result']}")
+        items = _type_at(data, op["result"], entry["result_items"]) or ""
+        if not items.endswith("[]"):
+            problems.append(f"{where}: result_items {entry['result_items']!r} is no list "
+                            f"of {op['result']}")
+        elif _type_at(data, items[:-2], entry["item_key"]) is None:
+            problems.append(f"{where}: item_key {entry['item_key']!r} is no field of "
+                            f"{items[:-2]}")
+        limit = entry.get("max_limit")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            problems.append(f"{where}: max_limit must be a positive integer")
+    return problems
+
+
 CHECKS: list[Callable[[dict[str, Any]], list[str]]] = [
-    model_drift, wsdl_drift, check_drift, table_drift, sandbox_drift]
+    model_drift, generated_models_drift, wsdl_drift, check_drift, table_drift, sandbox_drift,
+    paginator_drift]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
@@ -172,6 +236,10 @@ BREAKAGES: list[tuple[str, Callable[[dict[str, Any]], None], Callable[..., list[
      model_drift),
     ("a field typed otherwise", lambda d: d["types"]["LeadItem"].update(Quantity="string"),
      model_drift),
+    ("a field the generated models lack", lambda d: d["types"]["Product"].update(
+        Weight="decimal"), generated_models_drift),
+    ("a model doc changed", lambda d: d["type_docs"].update(Lead="A lead."),
+     generated_models_drift),
     ("a field the WSDL lacks", lambda d: d["types"]["Product"].update(Weight="decimal"),
      wsdl_drift),
     ("an operation renamed", lambda d: d["operations"].update(

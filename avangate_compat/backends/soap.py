@@ -28,7 +28,8 @@ from zeep import xsd
 from ..config import Settings
 from ..errors import DroppedFieldWarning, TransportError, api_error
 from ..operations import Operation
-from ..transport import Answer, HttpRequest
+from ..tls import tls_options
+from ..transport import Answer, HttpRequest, transport_error
 from ._answers import http_failure, retry_after
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -59,6 +60,34 @@ class _Transport(zeep.transports.Transport):
         return super().load(url)  # type: ignore[no-any-return]
 
 
+class _TLSAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter with the client's oldest accepted TLS version (requests has no
+    setting for it); certificates and the CA come from the session, as requests expects."""
+
+    def __init__(self, minimum: Any) -> None:
+        self._minimum = minimum
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, ssl_minimum_version=self._minimum, **kwargs)
+
+
+def tls_session(config: Settings) -> requests.Session:
+    """A requests session with the client's TLS and proxy settings and nothing from the
+    environment (``SSL_CERT_FILE`` aside, as the transport reads it too)."""
+    tls = tls_options(config)
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = tls.get("ca_certs", tls["cert_reqs"] == "CERT_REQUIRED")
+    if config.client_cert:
+        session.cert = (config.client_cert, config.client_key) if config.client_key \
+            else config.client_cert
+    if config.proxy:
+        session.proxies = {"http": config.proxy, "https": config.proxy}
+    session.mount("https://", _TLSAdapter(tls["ssl_minimum_version"]))
+    return session
+
+
 _DOCUMENTS: dict[str, Any] = {}
 _DOCUMENTS_LOCK = threading.Lock()
 
@@ -84,16 +113,14 @@ class SoapCodec:
     def __init__(self, config: Settings) -> None:
         # zeep loads the WSDL (and anything it imports) through requests, with the client's
         # TLS and proxy settings and nothing from the environment.
-        session = requests.Session()
-        session.trust_env = False
-        session.verify = config.verify_tls
-        if config.proxy:
-            session.proxies = {"http": config.proxy, "https": config.proxy}
+        session = tls_session(config)
         transport = _Transport(session=session, timeout=config.read_timeout,
                                operation_timeout=config.read_timeout)
         location = config.wsdl or shipped_file(SHIPPED_WSDL)
         try:
             document = wsdl_document(location, transport)
+        except requests.RequestException as exc:  # TLS, proxy, connection: named and typed
+            raise transport_error("wsdl", self.name, exc, location, config) from None
         except (OSError, zeep.exceptions.Error, etree.LxmlError, ValueError) as exc:
             raise TransportError("wsdl", self.name, f"cannot load WSDL {location!r}: {exc}") \
                 from None

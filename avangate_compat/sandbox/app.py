@@ -6,18 +6,16 @@
 - ``/_sandbox/...``: health, reset, seed, clock, sessions, stats (as moto and LocalStack have)
 
 Answers carry the quirks real ones have: JSON-RPC sends numbers as strings and lists of objects
-as ``"0"``-keyed objects (the seed ``getLead`` example); REST wraps the objects the seed OpenAPI
-wraps in ``"0"``. No request ever gets a traceback page: every failure is a protocol error.
+as ``"0"``-keyed objects (the seed ``getLead`` example); REST wraps in ``"0"`` the members the
+spec's routes list (``zero_keyed``, ``page_of``), as the seed OpenAPI does. No request ever
+gets a traceback page: every failure is a protocol error.
 """
 
 from __future__ import annotations
 
 import http
 import ipaddress
-import json
 import logging
-import math
-import re
 import socket
 import time
 import urllib.parse
@@ -25,130 +23,18 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Callable, Optional, Union
 
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-from werkzeug.routing import Map, Rule
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from . import soap
+from . import rest, soap
 from .faults import BadFault, bounded_number
 from .faults import Fault as ArmedFault
+from .rest import rest_routes
 from .schema import Invalid, canonical, load
 from .service import SESSION_ERRORS, Fault, Service
+from .wire import JSON_TYPE, MAX_BODY, dumps, loads, php_style, read_body
 
 log = logging.getLogger("avangate_compat.sandbox")
-MAX_BODY = 1024 * 1024
-MAX_JSON_DEPTH = 64  # the deepest real payload (a product) nests about ten levels
-JSON_TYPE = "application/json"
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
-
-
-def _json_depth_ok(data: bytes) -> bool:
-    """Whether no array or object nests deeper than MAX_JSON_DEPTH, in one linear pass over
-    the brackets outside strings (json.loads would recurse once per level)."""
-    depth = 0
-    for byte in _NOT_BRACKET.sub(b"", _JSON_STRING.sub(b"", data)):
-        depth += 1 if byte in (0x5B, 0x7B) else -1
-        if depth > MAX_JSON_DEPTH:
-            return False
-    return True
-
-
-def _parse_int(text: str) -> Any:
-    # int() of thousands of digits is slow (and refused past 4,300): keep long ones Decimal,
-    # for the schema to refuse as out of range
-    return int(text) if len(text) <= 40 else Decimal(text)
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def loads(data: bytes) -> Any:
-    """JSON as the sandbox reads it: Decimal numbers, no NaN/Infinity, bounded depth.
-    ValueError when it is none."""
-    if not _json_depth_ok(data):
-        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
-    try:
-        return json.loads(data, parse_float=Decimal, parse_int=_parse_int,
-                          parse_constant=_refuse_constant)
-    except RecursionError:  # a body in UTF-16 escapes the byte scan above
-        raise ValueError("nested too deeply") from None
-
-
-def _number_json(value: Union[int, float, Decimal]) -> str:
-    """A number's JSON text, exact: a Decimal is sent as its own text (19.99, 22.50,
-    0.1000000000000000055511), never through float; what JSON cannot carry is null."""
-    if isinstance(value, Decimal):
-        return str(value) if value.is_finite() else "null"  # str(): O(digits), scientific
-    if isinstance(value, float):
-        return repr(value) if math.isfinite(value) else "null"
-    try:
-        return str(value)
-    except ValueError:  # more digits than Python writes
-        return "null"
-
-
-def _encode(value: Any, out: Callable[[str], Any]) -> None:
-    if value is None or value is True or value is False:
-        out("null" if value is None else "true" if value else "false")
-    elif isinstance(value, str):
-        out(json.dumps(value))
-    elif isinstance(value, (int, float, Decimal)):
-        out(_number_json(value))
-    elif isinstance(value, Mapping):
-        out("{")
-        for n, (key, item) in enumerate(value.items()):
-            out(", " if n else "")
-            out(json.dumps(str(key)))
-            out(": ")
-            _encode(item, out)
-        out("}")
-    elif isinstance(value, (list, tuple)):
-        out("[")
-        for n, item in enumerate(value):
-            out(", " if n else "")
-            _encode(item, out)
-        out("]")
-    else:
-        raise TypeError(f"cannot send {type(value).__name__} as JSON")
-
-
-def _dumps(value: Any) -> str:
-    parts: list[str] = []
-    _encode(value, parts.append)
-    return "".join(parts)
-
-
-def _php_style(value: Any) -> Any:
-    """What a PHP-era JSON-RPC server sends: numbers as strings, object lists "0"-keyed."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (int, Decimal)):
-        return str(value)
-    if isinstance(value, list):
-        if value and all(isinstance(v, Mapping) for v in value):
-            return {str(i): _php_style(v) for i, v in enumerate(value)}
-        return [_php_style(v) for v in value]
-    return {k: _php_style(v) for k, v in value.items()}
-
-
-# Where the seed REST OpenAPI wraps a lead's members in {"0": ...}: lists and single objects.
-_REST_WRAPPED = {"Items", "PriceOptions", "Options", "Price", "AdditionalFields",
-                 "DeliveryDetails", "DeliveryInformation", "PaymentDetails"}
-
-
-def _rest_lead(value: Any, key: str = "") -> Any:
-    if isinstance(value, list):
-        items = [_rest_lead(v) for v in value]
-        return {str(i): v for i, v in enumerate(items)} if key in _REST_WRAPPED and items \
-            else items
-    if isinstance(value, Mapping):
-        out = {k: _rest_lead(v, k) for k, v in value.items()}
-        return {"0": out} if key in _REST_WRAPPED else out
-    return value
-
-
 class _Cut:
     """A faulted request whose connection is cut instead of answered (``drop``/``truncate``)."""
 
@@ -161,63 +47,6 @@ _DELAY = "avangate_compat.sandbox.delay_ms"
 # nginx's own wording, what a proxy in front of the real service would send
 _PROXY_REASONS = {502: "Bad Gateway", 503: "Service Temporarily Unavailable",
                   504: "Gateway Time-out"}
-
-
-_PLACEHOLDER = re.compile(r"\{([A-Za-z]+)(?:\.([A-Za-z]+))?\}")
-
-
-def rest_routes() -> Map:
-    """The REST routes of every operation the spec maps, as werkzeug rules: ``{Param}`` is a
-    path variable, ``{Param.Field}`` one that must agree with the body's field."""
-    root = load().endpoints["rest"].rstrip("/")
-    rules = []
-    for operation, route in load().rest.items():
-        path = _PLACEHOLDER.sub(
-            lambda m: f"<{m.group(1)}__{m.group(2)}>" if m.group(2) else f"<{m.group(1)}>",
-            route.path)
-        rules.append(Rule(root + path.rstrip("/"), methods=[route.method], endpoint=operation))
-    return Map(rules, strict_slashes=False, merge_slashes=False)
-
-
-def _as_is(value: Any) -> Any:
-    return value
-
-
-def _rest_search(found: Any) -> Any:
-    # The seed schema declares Items as one object: a "0"-keyed one, like its other lists.
-    return {"Items": {str(i): _rest_lead(x) for i, x in enumerate(found["Items"])},
-            "Pagination": found["Pagination"]}
-
-
-# The shapes the seed REST OpenAPI gives these answers (the sandbox's own quirks).
-_REST_SHAPES: dict[str, Callable[[Any], Any]] = {"getLead": _rest_lead,
-                                                 "searchLeads": _rest_search}
-
-
-def _product_location(args: Mapping[str, Any]) -> str:
-    product = args["Product"]
-    return f"/products/{urllib.parse.quote(str(product.get('ProductCode')), safe='')}/"
-
-
-# Writes REST answers with 201 Created, no body, and the Location of what they made
-# (documented for POST /products/), from the call's arguments.
-_REST_CREATED: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    "addProduct": _product_location,
-}
-
-
-def _rest_query(request: Request, type_name: str) -> dict[str, Any]:
-    """The query string as an object of ``type_name``: list fields take ``k`` and ``k[]``."""
-    args = request.args
-    options: dict[str, Any] = {}
-    for field, field_type in load().types[type_name]:
-        if field_type.endswith("[]"):
-            values = args.getlist(field) + args.getlist(f"{field}[]")
-            if values:
-                options[field] = values
-        elif field in args:
-            options[field] = args[field]
-    return options
 
 
 class SandboxApp:
@@ -249,7 +78,7 @@ class SandboxApp:
             response = handler(request)
         except Exception:  # a last safety net: every known failure is answered explicitly
             log.exception("sandbox bug while serving %s", path)
-            response = Response(_dumps({"error_code": "INTERNAL_ERROR",
+            response = Response(dumps({"error_code": "INTERNAL_ERROR",
                                         "message": "internal sandbox error"}),
                                 500, content_type=JSON_TYPE)
         if protocol:
@@ -301,7 +130,7 @@ class SandboxApp:
         operation = "<unknown>"
         try:
             try:
-                call = soap.parse(_body(request))
+                call = soap.parse(read_body(request))
             except Fault as fault:
                 if fault.code == "METHOD_NOT_FOUND":
                     self.service.stats.count("soap:<unknown>")
@@ -327,7 +156,7 @@ class SandboxApp:
             if request.method != "POST":
                 raise Fault("INVALID_REQUEST", "JSON-RPC needs POST", 405, -32600)
             try:
-                payload = loads(_body(request))
+                payload = loads(read_body(request))
             except ValueError:
                 raise Fault("PARSE_ERROR", "Parse error", 400, -32700) from None
             if not isinstance(payload, Mapping):
@@ -351,15 +180,13 @@ class SandboxApp:
             params = payload.get("params", [])
             if not isinstance(params, list):
                 raise Fault("INVALID_PARAMETERS", "params must be an array", 400, -32602)
-            if operation == "updateLead" and len(params) == 2 and isinstance(params[1], Mapping):
-                # the other plausible layout: (sessionID, Lead) with the code inside the lead
-                params = [params[0], params[1].get("LeadCode"), params[1]]
+            params = self.service.arranged(operation, params)
             faulted = self._faulted(request, "jsonrpc", operation, request_id)
             if faulted is not None:
                 return faulted
             result = self._execute(operation, len(params), params.__getitem__)
             return _json_response({"jsonrpc": "2.0", "id": request_id,
-                                   "result": _php_style(result)})
+                                   "result": php_style(result)})
         except Fault as fault:
             self.service.stats.count(f"jsonrpc:{operation}:error")
             return _json_response({"jsonrpc": "2.0", "id": request_id, "error": {
@@ -391,7 +218,7 @@ class SandboxApp:
         if operation == "login":
             return self.service.login(*(typed(i) for i in range(count)))
         self.service.check_session(arg(0))
-        return getattr(self.service, operation)(*(typed(i) for i in range(1, count)))
+        return self.service.call(operation, *(typed(i) for i in range(1, count)))
 
     # -- REST ----------------------------------------------------------------------------------
 
@@ -408,58 +235,12 @@ class SandboxApp:
             if faulted is not None:
                 return faulted
             self.service.check_rest_header(request.headers.get("X-Avangate-Authentication"))
-            result = self._rest_dispatch(str(endpoint), values, request)
+            result = rest.dispatch(self.service, self._rest_root, str(endpoint), values,
+                                   request)
             return result if isinstance(result, Response) else _json_response(result)
         except Fault as fault:
             return _json_response({"error_code": fault.code, "message": fault.message},
                                   fault.status)
-
-    def _rest_dispatch(self, operation: str, values: Mapping[str, str],
-                       request: Request) -> Any:
-        """Arguments from the route the spec declares (path values, JSON body, query string),
-        in the operation's parameter order; the service runs it as for the other protocols."""
-        route = load().rest[operation]
-        params = load().operations[operation][0][1:]  # after the sessionID
-        fields: Mapping[str, Any] = {}
-        if isinstance(route.body, Mapping):  # a body of several parameters: {key: param}
-            body = _rest_body(request)
-            if not isinstance(body, Mapping):
-                raise Fault("INVALID_PARAMETERS", "the body must be an object", 400)
-            fields = {param: body.get(key) for key, param in route.body.items()}
-        args: dict[str, Any] = {}
-        for name, type_name in params:
-            if name == route.body:
-                args[name] = _rest_body(request)
-            elif name == route.query:
-                args[name] = _rest_query(request, type_name)
-            elif name in values:
-                args[name] = _typed_string(values[name], name)
-            elif name in fields:
-                args[name] = fields[name]
-            elif isinstance(route.query, list) and name in route.query:
-                args[name] = request.args.get(name)
-            else:
-                args[name] = None
-        for key, url_value in values.items():  # {Product.ProductCode}: in the URL and body
-            if "__" not in key:
-                continue
-            param, field = key.split("__", 1)
-            body = args.get(param)
-            if not isinstance(body, Mapping):
-                raise Fault("INVALID_PARAMETERS", f"the body must be a {param} object", 400)
-            value = _typed_string(url_value, field)
-            if body.get(field) not in (None, value):
-                raise Fault("INVALID_PARAMETERS", f"{field} in the body differs from the URL")
-            args[param] = {**body, field: value}
-        result = getattr(self.service, operation)(*args.values())
-        created = _REST_CREATED.get(operation)
-        if created is not None:
-            response = Response(b"", 201)
-            del response.headers["Content-Type"]
-            response.headers["Location"] = self._rest_root.rstrip("/") + created(args)
-            return response
-        result = _REST_SHAPES.get(operation, _as_is)(result)
-        return {route.unwrap: result} if route.unwrap else result
 
     # -- control API ---------------------------------------------------------------------------
 
@@ -539,13 +320,6 @@ def _setting(value: Any, name: str, minimum: float, maximum: float) -> float:
     try:
         return bounded_number(value, name, minimum, maximum, integer=False)
     except BadFault as exc:
-        raise Fault("INVALID_PARAMETERS", str(exc)) from None
-
-
-def _typed_string(value: str, name: str) -> str:
-    try:
-        return str(canonical(value, "string", name))
-    except Invalid as exc:
         raise Fault("INVALID_PARAMETERS", str(exc)) from None
 
 
@@ -653,40 +427,16 @@ def _cut_connection(kind: str, environ: dict[str, Any],
     return [b""]
 
 
-def _body(request: Request) -> bytes:
-    try:
-        return request.get_data(cache=False)
-    except RequestEntityTooLarge:
-        raise Fault("REQUEST_TOO_LARGE", f"Request body over {MAX_BODY} bytes", 413) from None
-
-
 def _json_body(request: Request) -> Any:
     """A control request's JSON body; an empty body is null."""
     try:
-        return loads(_body(request).strip() or b"null")
+        return loads(read_body(request).strip() or b"null")
     except ValueError:
         raise Fault("INVALID_JSON", "The body is not valid JSON", 400) from None
-
-
-def _rest_body(request: Request) -> Any:
-    """A REST write's body: application/json, present, valid, and not null."""
-    if request.mimetype != JSON_TYPE:
-        raise Fault("UNSUPPORTED_MEDIA_TYPE", "The body must be sent as Content-Type: "
-                                              "application/json", 415)
-    data = _body(request)
-    if not data.strip():
-        raise Fault("INVALID_JSON", "A JSON body is required", 400)
-    try:
-        body = loads(data)
-    except ValueError:
-        raise Fault("INVALID_JSON", "The body is not valid JSON", 400) from None
-    if body is None:
-        raise Fault("INVALID_PARAMETERS", "The body must not be null", 400)
-    return body
 
 
 def _json_response(value: Any, status: int = 200) -> Response:
-    return Response(_dumps(value), status, content_type=JSON_TYPE)
+    return Response(dumps(value), status, content_type=JSON_TYPE)
 
 
 def _not_found(request: Request) -> Response:

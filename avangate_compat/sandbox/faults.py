@@ -1,8 +1,10 @@
 """Faults armed through the control API, for users testing how their integration copes.
 
 A fault fires on the next ``count`` matching requests, or on every matching request for
-``seconds``; it matches by protocol ("soap", "jsonrpc", "rest") and operation name when those
-are given. The application decides what each kind does on the wire (see ``app``).
+``seconds``, once the first ``after`` matching requests (0 by default) have passed through
+unharmed, so a fault can strike in the middle of a run (page 4 of an export). It matches by
+protocol ("soap", "jsonrpc", "rest") and operation name when those are given. The
+application decides what each kind does on the wire (see ``app``).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class Fault:
     remaining: Optional[int]  # None: a time window
     until: Optional[float]  # time.monotonic() deadline of a window
     fired: int = 0
+    after: int = 0  # matching requests still let through before it fires
 
     def live(self, now: float) -> bool:
         return (self.remaining is None or self.remaining > 0) and \
@@ -82,7 +85,7 @@ class Fault:
                 "operations": None if self.operations is None else list(self.operations),
                 "remaining": self.remaining,
                 "expires_in": None if self.until is None else round(self.until - now, 3),
-                "fired": self.fired}
+                "after": self.after, "fired": self.fired}
 
 
 class Faults:
@@ -99,7 +102,7 @@ class Faults:
         kind = definition.get("kind")
         if not isinstance(kind, str) or kind not in KINDS:
             raise BadFault(f"kind must be one of {', '.join(KINDS)}")
-        known = {"kind", "count", "seconds", "protocols", "operations", *KINDS[kind]}
+        known = {"kind", "count", "seconds", "after", "protocols", "operations", *KINDS[kind]}
         unknown = sorted(str(k)[:40] for k in definition if k not in known)
         if unknown:
             raise BadFault(f"unknown option(s) for {kind}: {', '.join(unknown)}")
@@ -117,6 +120,7 @@ class Faults:
         options = {name: int(bounded_number(definition.get(name, default), name, low, high,
                                             True))
                    for name, (default, low, high) in KINDS[kind].items()}
+        after = int(bounded_number(definition.get("after", 0), "after", 0, MAX_COUNT, True))
         protocols = self._names(definition.get("protocols"), "protocols", PROTOCOLS)
         operations = self._names(definition.get("operations"), "operations",
                                  tuple(load().operations))
@@ -124,7 +128,7 @@ class Faults:
             if len(self._armed) >= MAX_ARMED:
                 raise BadFault(f"at most {MAX_ARMED} faults can be armed")
             fault = Fault(next(self._ids), kind, options, protocols, operations, remaining,
-                          until)
+                          until, after=after)
             self._armed.append(fault)
             self._fired.setdefault(kind, 0)
             return fault.describe(time.monotonic())
@@ -146,6 +150,9 @@ class Faults:
             self._armed = [f for f in self._armed if f.live(now)]
             for fault in self._armed:
                 if fault.matches(protocol, operation, checks_session):
+                    if fault.after > 0:  # let through; a later fault may still match
+                        fault.after -= 1
+                        continue
                     if fault.remaining is not None:
                         fault.remaining -= 1
                     fault.fired += 1

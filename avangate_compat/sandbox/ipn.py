@@ -128,11 +128,16 @@ def _field_list(fields: Any) -> list[tuple[str, str]]:
         pairs = [tuple(pair) if isinstance(pair, list) else pair for pair in fields]
     else:
         raise invalid("fields must be [[name, value], ...] or {name: value or [values]}")
-    out = []
+    out: list[tuple[str, str]] = []
     for pair in pairs:
         if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str)
                 and isinstance(pair[1], (str, int)) and not isinstance(pair[1], bool)):
             raise invalid(f"every field is a [name, value] pair of strings, not {pair!r}")
+        try:  # JSON can carry "\ud800", UTF-8 cannot: such a field cannot be signed or sent
+            f"{pair[0]}{pair[1]}".encode()
+        except UnicodeEncodeError:
+            raise invalid(f"field {len(out)} ({pair[0][:40]!a}) holds a lone surrogate "
+                          "(U+D800 to U+DFFF), which UTF-8 cannot carry") from None
         out.append((pair[0], str(pair[1])))
     return out
 

@@ -49,6 +49,12 @@ class RestRoute:
     """the parameter sent as query string (an object), or a list of parameters sent as
     query fields"""
     unwrap: Optional[str] = None
+    zero_keyed: frozenset[str] = frozenset()
+    """the members the answer sends ``"0"``-keyed, at any depth"""
+    page_of: Optional[str] = None
+    """the operation each item of this page answer is shaped as (``Items`` ``"0"``-keyed)"""
+    created: Optional[str] = None
+    """the Location of a write answered ``201 Created``, ``{Param.Field}`` placeholders kept"""
 
 
 @attrs.frozen
@@ -94,7 +100,9 @@ def from_spec(spec: dict[str, Any]) -> Schema:
         route = entry.get("rest") or {}
         if route.get("path"):
             rest[name] = RestRoute(route["method"], route["path"], route.get("body"),
-                                   route.get("query"), route.get("unwrap"))
+                                   route.get("query"), route.get("unwrap"),
+                                   frozenset(route.get("zero_keyed", ())),
+                                   route.get("page_of"), route.get("created"))
     types = {name: list(fields.items()) for name, fields in spec["types"].items()}
     return Schema(types, operations, optional, rest,
                   {k: tuple(v) for k, v in spec["enums"].items()}, dict(spec["endpoints"]),

@@ -158,22 +158,22 @@ class Store:
         for column, key in (("email", "Email"), ("language", "Language"),
                             ("country", "Country"), ("generated_from", "GeneratedFrom")):
             if filters.get(key):
-                where.append(f"{column} = ?")
+                where.append(f"i.{column} = ?")
                 params.append(str(filters[key]).lower())
         if filters.get("Type"):
-            where.append("type = ?")
+            where.append("i.type = ?")
             params.append(filters["Type"])
         if filters.get("StartDate"):
-            where.append("created >= ?")
+            where.append("i.created >= ?")
             params.append(filters["StartDate"])
         if filters.get("EndDate"):
-            where.append("created <= ?")
+            where.append("i.created <= ?")
             params.append(filters["EndDate"])
         if filters.get("LeadCode"):
-            where.append("code IN (SELECT value FROM json_each(?))")
+            where.append("i.code IN (SELECT value FROM json_each(?))")
             params.append(json.dumps(list(filters["LeadCode"])))
         if filters.get("ProductCode"):
-            where.append("EXISTS (SELECT 1 FROM json_each(products) WHERE value IN "
+            where.append("EXISTS (SELECT 1 FROM json_each(i.products) WHERE value IN "
                          "(SELECT value FROM json_each(?)))")
             params.append(json.dumps(list(filters["ProductCode"])))
         condition = " AND ".join(where) or "1"
@@ -181,7 +181,7 @@ class Store:
         with self._lock:
             # the condition holds fixed column names only; every value is a parameter
             count = int(self._db.execute(
-                f"SELECT COUNT(*) FROM lead_index WHERE {condition}",  # noqa: S608
+                f"SELECT COUNT(*) FROM lead_index i WHERE {condition}",  # noqa: S608
                 params).fetchone()[0])
             dense = not where and self._db.execute(
                 "SELECT COALESCE(MAX(seq), 0) FROM lead_index").fetchone()[0] == count

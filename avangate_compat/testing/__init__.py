@@ -19,7 +19,8 @@ vcrpy's defaults are wrong for this API in two ways (see the project's pitfalls 
   before matching), and on save the persister replaces every session id a login returned, and
   every value given in ``secrets``, wherever it appears.
 
-Requests to the sandbox control API (``/_sandbox/``) are never recorded.
+Requests to the sandbox control API (``/_sandbox/``) are never recorded. Recording needs vcrpy,
+which the ``test`` extra installs (``pip install 'avangate-compat[test]'``).
 """
 
 from __future__ import annotations
@@ -185,6 +186,24 @@ def _replace_everywhere(value: Any, secrets: list[tuple[str, str]]) -> Any:
     return value
 
 
+def _vcr() -> Any:
+    """vcrpy, an optional dependency (the ``test`` extra): its absence says what to install."""
+    try:
+        import vcr
+    except ImportError as exc:
+        raise ModuleNotFoundError(
+            "avangate_compat.testing records cassettes with vcrpy, which is not installed: "
+            "pip install 'avangate-compat[test]'", name="vcr") from exc
+    return vcr
+
+
+def _vcr_persister() -> Any:
+    _vcr()
+    from vcr.persisters.filesystem import FilesystemPersister
+
+    return FilesystemPersister
+
+
 class ScrubbingPersister:
     """vcrpy persister: on save, replace session ids and the given secrets, then write."""
 
@@ -192,14 +211,10 @@ class ScrubbingPersister:
         self.secrets = [s for s in secrets if s]
 
     def load_cassette(self, cassette_path: Any, serializer: Any) -> Any:
-        from vcr.persisters.filesystem import FilesystemPersister
-
-        return FilesystemPersister.load_cassette(cassette_path, serializer)
+        return _vcr_persister().load_cassette(cassette_path, serializer)
 
     def save_cassette(self, cassette_path: Any, cassette_dict: dict[str, Any],
                       serializer: Any) -> None:
-        from vcr.persisters.filesystem import FilesystemPersister
-
         requests, responses = cassette_dict["requests"], cassette_dict["responses"]
         found = {sid for request, response in zip(requests, responses)
                  if (sid := _login_session_id(request, response))}
@@ -209,7 +224,7 @@ class ScrubbingPersister:
             request.body = _replace_everywhere(request.body, pairs)
             request.uri = _replace_everywhere(request.uri, pairs)
         cassette_dict["responses"] = [_replace_everywhere(r, pairs) for r in responses]
-        FilesystemPersister.save_cassette(cassette_path, cassette_dict, serializer)
+        _vcr_persister().save_cassette(cassette_path, cassette_dict, serializer)
 
 
 MATCHER = "avangate_operation"
@@ -238,8 +253,7 @@ def vcr_config(secrets: Iterable[str] = (), record_mode: str = "none") -> dict[s
 
 def make_vcr(secrets: Iterable[str] = (), record_mode: str = "none", **options: Any) -> Any:
     """A ``vcr.VCR`` configured for this API: operation matcher, scrubbing, replay-only default."""
-    import vcr
-
+    vcr = _vcr()
     config = vcr_config(secrets, record_mode)
     persister = config.pop("persister")
     recorder = register(vcr.VCR(**{**config, **options}))

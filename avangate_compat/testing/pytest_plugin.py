@@ -3,6 +3,9 @@
 Enable them with ``pytest_plugins = ["avangate_compat.testing.pytest_plugin"]`` in a conftest.
 
 - ``avangate_sandbox``: a running sandbox on a free loopback port, for the session.
+- ``avangate_tls_sandbox``: the same over HTTPS, its certificate signed by a CA made at start;
+  ``Client(backend=..., **avangate_tls_sandbox.client_settings)`` trusts that CA
+  (``verify_tls=sandbox.ca_path``).
 - ``avangate_vcr``: :func:`avangate_compat.testing.make_vcr` with the merchant code and secret
   key from ``AVANGATE_MERCHANT_CODE`` / ``AVANGATE_SECRET_KEY`` as secrets to scrub, and the
   record mode from ``AVANGATE_RECORD_MODE`` (default ``none``: replay only).
@@ -27,6 +30,12 @@ from . import make_vcr
 @pytest.fixture(scope="session")
 def avangate_sandbox() -> Iterator[Sandbox]:
     with Sandbox() as sandbox:
+        yield sandbox
+
+
+@pytest.fixture(scope="session")
+def avangate_tls_sandbox() -> Iterator[Sandbox]:
+    with Sandbox(tls=True) as sandbox:
         yield sandbox
 
 

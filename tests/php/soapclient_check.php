@@ -1,15 +1,23 @@
 <?php
 // An independent SOAP client, as PHP-era integrations used it (ext/soap SoapClient), run against
 // the sandbox by tests/test_php_soapclient.py. Prints what it got as JSON on stdout.
-//   php soapclient_check.php BASE_URL MERCHANT_CODE SECRET_KEY
+//   php soapclient_check.php BASE_URL MERCHANT_CODE SECRET_KEY [CA_BUNDLE]
+// Over https, CA_BUNDLE is the CA PHP trusts, through the SoapClient's stream context (which
+// also fetches the WSDL), with the peer's certificate and name checked.
 [$script, $base, $merchant, $secret] = $argv;
 $url = $base . '/soap/6.0/';
-$client = new SoapClient($url . '?wsdl', [
+$options = [
     'location' => $url,
     'cache_wsdl' => WSDL_CACHE_NONE,
     'features' => SOAP_SINGLE_ELEMENT_ARRAYS,
     'exceptions' => true,
-]);
+];
+if (isset($argv[4])) {
+    $options['stream_context'] = stream_context_create(['ssl' => [
+        'cafile' => $argv[4], 'verify_peer' => true, 'verify_peer_name' => true,
+    ]]);
+}
+$client = new SoapClient($url . '?wsdl', $options);
 $date = gmdate('Y-m-d H:i:s');
 $hash = hash_hmac('sha256', strlen($merchant) . $merchant . strlen($date) . $date, $secret);
 $sessionID = $client->login($merchant, $date, $hash, 'sha256');

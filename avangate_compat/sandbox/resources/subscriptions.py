@@ -1,0 +1,115 @@
+"""Subscriptions: the next renewal's price, a custom renewal price, a manual renewal."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from avangate_compat.sandbox.resources.base import existing, handles, invalid, typed
+from avangate_compat.sandbox.resources.pricing import find_configuration
+
+if TYPE_CHECKING:
+    from avangate_compat.sandbox.service import Service
+
+# VAT the sandbox charges on renewals by billing country (final = net * (1 + rate)); elsewhere 0
+VAT = {"DE": Decimal("0.19"), "RO": Decimal("0.19"), "FR": Decimal("0.20"),
+       "GB": Decimal("0.20"), "BG": Decimal("0.20"), "ES": Decimal("0.21")}
+CENT = Decimal("0.01")
+
+
+def _subscription(service: Service, reference: Any) -> dict[str, Any]:
+    return existing(service, "subscription", reference)
+
+
+@handles("getNextRenewalPrice")
+def get_next_renewal_price(service: Service, reference: Any, currency: Any) -> dict[str, Any]:
+    """The custom renewal price while it has cycles left (in its currency), else the
+    renewal price of the subscription's pricing configuration for its quantity (the
+    regular price where it has none); taxes by billing country."""
+    subscription = _subscription(service, reference)
+    currency = _currency(currency)
+    custom = subscription.get("CustomRenewalPrice")
+    quantity = subscription.get("Quantity") or 1
+    gross = False
+    if custom and custom.get("CyclesLeft", 0) > 0 and custom["Currency"] == currency:
+        unit = Decimal(custom["Price"])
+    else:
+        product = existing(service, "product", subscription["ProductCode"])
+        config = find_configuration(product, subscription["PricingConfigurationCode"])
+        gross = config.get("PriceType") == "GROSS"
+        prices = config.get("Prices") or {}
+        entry = next((p for kind in ("Renewal", "Regular") for p in prices.get(kind) or []
+                      if p.get("Currency") == currency and
+                      (p.get("MinQuantity") or 1) <= quantity <=
+                      (p.get("MaxQuantity") or 99999)), None)
+        if entry is None:
+            raise invalid(f"Subscription {reference!r} has no renewal price in {currency}")
+        unit = Decimal(entry["Amount"])
+    rate = VAT.get(str(subscription.get("CountryCode")), Decimal(0))
+    total = unit * quantity
+    net = (total / (1 + rate) if gross else total).quantize(CENT)
+    final = (total if gross else total * (1 + rate)).quantize(CENT)
+    return {"NetPrice": net, "NetCurrency": currency, "FinalPrice": final,
+            "FinalCurrency": currency}
+
+
+@handles("setCustomRenewalPrice")
+def set_custom_renewal_price(service: Service, reference: Any, price: Any, currency: Any,
+                             cycles: Any, text: Any = None) -> bool:
+    """The price of the next ``cycles`` renewals, in ``currency``; replaces any before."""
+    amount = _amount(typed(price, "decimal"), "Price")
+    count = typed(cycles, "int")
+    if count is None or not 1 <= count <= 1000:
+        raise invalid("Cycles must be between 1 and 1000")
+    currency = _currency(currency)
+    with service.writing:
+        subscription = _subscription(service, reference)
+        subscription["CustomRenewalPrice"] = {
+            "Price": amount, "Currency": currency, "Cycles": count, "CyclesLeft": count,
+            "Text": text}
+        service.store.put("subscription", reference, subscription)
+    return True
+
+
+@handles("renewSubscription")
+def renew_subscription(service: Service, reference: Any, days: Any, price: Any,
+                       currency: Any) -> bool:
+    """Extend the expiration date by ``days`` and record the renewal at ``price``; one
+    cycle of a custom renewal price is used up."""
+    count = typed(days, "int")
+    if count is None or not 1 <= count <= 36500:
+        raise invalid("days must be between 1 and 36500")
+    amount = _amount(typed(price, "decimal"), "price")
+    currency = _currency(currency)
+    with service.writing:
+        subscription = _subscription(service, reference)
+        try:
+            expires = datetime.date.fromisoformat(subscription["ExpirationDate"]) + \
+                datetime.timedelta(days=count)
+        except OverflowError:
+            raise invalid("the expiration date would pass the year 9999") from None
+        subscription["ExpirationDate"] = expires.isoformat()
+        subscription.setdefault("Renewals", []).append(
+            {"Days": count, "Price": amount, "Currency": currency,
+             "Date": service.clock.stamp()})
+        custom = subscription.get("CustomRenewalPrice")
+        if custom:
+            custom["CyclesLeft"] -= 1
+            if custom["CyclesLeft"] <= 0:
+                subscription["CustomRenewalPrice"] = None
+        service.store.put("subscription", reference, subscription)
+    return True
+
+
+def _currency(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value, re.ASCII):
+        raise invalid("Currency must be a three-letter ISO 4217 code")
+    return value.upper()
+
+
+def _amount(value: Any, name: str) -> Decimal:
+    if value is None or value < 0:
+        raise invalid(f"{name} must be a number, zero or more")
+    return Decimal(value)
