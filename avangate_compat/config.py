@@ -166,7 +166,7 @@ class Settings:
     path: that CA bundle (a corporate CA); ``False``: no check at all, with a loud warning."""
     client_cert: Optional[str] = attrs.field(default=None, validator=_optional_text)
     """PEM file of a client certificate, for servers that demand one (mutual TLS)."""
-    client_key: Optional[str] = attrs.field(default=None, validator=_optional_text)
+    client_key: Optional[str] = attrs.field(default=None, validator=_optional_text, repr=False)
     """PEM file of the client certificate's private key, when not in ``client_cert``."""
     tls_min_version: str = attrs.field(default="1.2", validator=_one_of(TLS_VERSIONS))
     """Oldest TLS version accepted: 1.2 or 1.3."""
@@ -201,7 +201,7 @@ class Settings:
             if isinstance(path, str):
                 _text(name, path)
                 if not os.path.isfile(path):
-                    raise ConfigurationError(f"{name} must be the path of an existing file"
+                    raise ConfigurationError(f"{name}: no such file, or not a file"
                                              f"{_HIDDEN}")
         if self.client_key and not self.client_cert:
             raise ConfigurationError("client_key needs client_cert (the certificate it signs)")
@@ -312,7 +312,8 @@ class Config(Settings):
     """
 
     merchant_code: str = attrs.field(validator=_non_empty)
-    secret_key: str = attrs.field(validator=_non_empty, repr=False)
+    secret_key: str = attrs.field(validator=_non_empty, repr=False,
+                                  metadata={"secret": True})
 
     @property
     def settings(self) -> Settings:
@@ -331,7 +332,8 @@ class Setting:
     default: Any
     """``attrs.NOTHING`` for a required setting."""
     secret: bool
-    """Kept out of ``repr``: never a command-line option."""
+    """A secret value (the secret key): never a command-line option, which the process list
+    and the shell history would show."""
 
     @property
     def required(self) -> bool:
@@ -350,7 +352,8 @@ class Setting:
 def settings_table() -> tuple[Setting, ...]:
     """Every setting of :class:`Config`, in order."""
     return tuple(Setting(f.name, f.type if isinstance(f.type, str)
-                         else getattr(f.type, "__name__", str(f.type)), f.default, f.repr is False)
+                         else getattr(f.type, "__name__", str(f.type)), f.default,
+                         bool(f.metadata.get("secret")))
                  for f in attrs.fields(Config))
 
 

@@ -16,11 +16,13 @@ from urllib.parse import unquote, urlsplit
 
 import urllib3
 from urllib3 import exceptions as u3exc
+from urllib3.util.ssl_ import create_urllib3_context
 
 from .errors import InsecureTLSWarning, TransportError
 
 log = logging.getLogger("avangate_compat")
 
+_URLLIB3_2 = not urllib3.__version__.startswith("1.")  # type: ignore[attr-defined]
 
 class TLSSettings(Protocol):
     """What the TLS and proxy options are made of: the transport's settings, or all of them."""
@@ -46,7 +48,7 @@ def tls_options(config: TLSSettings) -> dict[str, Any]:
 
     ``verify_tls=True`` means the system's CA store, or the bundle ``SSL_CERT_FILE`` names when
     it is set (as OpenSSL and curl read it)."""
-    options: dict[str, Any] = {"ssl_minimum_version": _TLS_VERSIONS[config.tls_min_version]}
+    options = minimum_version(config)
     if config.verify_tls is False:
         options.update(cert_reqs="CERT_NONE", assert_hostname=False)
     else:
@@ -59,6 +61,21 @@ def tls_options(config: TLSSettings) -> dict[str, Any]:
         options["cert_file"] = config.client_cert
         options["key_file"] = config.client_key
     return options
+
+
+def minimum_version(config: TLSSettings) -> dict[str, Any]:
+    """The pool keyword that sets the oldest TLS version accepted. urllib3 2 takes it as
+    ``ssl_minimum_version``; urllib3 1.26 (what Python 3.9 gets beside vcrpy, which needs it
+    there) only through an ``ssl_context`` of ours, which must then hold the CA store too."""
+    version = _TLS_VERSIONS[config.tls_min_version]
+    if _URLLIB3_2:
+        return {"ssl_minimum_version": version}
+    verify = config.verify_tls is not False
+    context = create_urllib3_context(cert_reqs=ssl.CERT_REQUIRED if verify else ssl.CERT_NONE)
+    context.minimum_version = version
+    if verify and not isinstance(config.verify_tls, str) and not os.environ.get("SSL_CERT_FILE"):
+        context.load_default_certs()  # urllib3 loads a given bundle into the context itself
+    return {"ssl_context": context}
 
 
 def warn_unverified(config: TLSSettings) -> None:

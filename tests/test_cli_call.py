@@ -336,7 +336,7 @@ def test_the_partial_update_hint_can_be_followed_from_the_command_line(
     status, out, err = run("update_product_fields", "NewProdCodeAPI12345", "ProductName=Renamed",
                            "ShortDescription=Now {with} braces")
     assert (status, out, err) == (0, "true\n", "")
-    with Client(base_url=sandbox.url, **sandbox.credentials) as client:
+    with Client(**sandbox.client_settings) as client:
         product = client.getProductByCode("NewProdCodeAPI12345")
     assert (product.ProductName, product.ShortDescription) == ("Renamed", "Now {with} braces")
     assert product.PricingConfigurations  # the rest of the product kept
@@ -379,9 +379,9 @@ def test_a_new_setting_gets_its_flag_without_an_edit(monkeypatch: pytest.MonkeyP
     assert "--client-key-password" not in out
 
 
-def test_settings_flags_override_the_environment(run: Run, sandbox: Sandbox,
+def test_settings_flags_override_the_environment(run: Run, http_sandbox: Sandbox,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    plain_http = sandbox.url.replace("127.0.0.1", "127.1")  # 127.0.0.1, not by its name
+    plain_http = http_sandbox.url.replace("127.0.0.1", "127.1")  # 127.0.0.1, not by its name
     status, _, err = run("--base-url", plain_http, "getLead", LEAD)
     assert status == 2 and "allow_insecure_http" in err
     status, out, err = run("--allow-insecure-http", "--base-url", plain_http, "getLead", LEAD)

@@ -28,7 +28,7 @@ from zeep import xsd
 from ..config import Settings
 from ..errors import DroppedFieldWarning, TransportError, api_error
 from ..operations import Operation
-from ..tls import tls_options
+from ..tls import minimum_version, tls_options
 from ..transport import Answer, HttpRequest, transport_error
 from ._answers import http_failure, retry_after
 
@@ -64,12 +64,12 @@ class _TLSAdapter(requests.adapters.HTTPAdapter):
     """requests' adapter with the client's oldest accepted TLS version (requests has no
     setting for it); certificates and the CA come from the session, as requests expects."""
 
-    def __init__(self, minimum: Any) -> None:
+    def __init__(self, minimum: dict[str, Any]) -> None:
         self._minimum = minimum
         super().__init__()
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, ssl_minimum_version=self._minimum, **kwargs)
+        super().init_poolmanager(*args, **{**kwargs, **self._minimum})
 
 
 def tls_session(config: Settings) -> requests.Session:
@@ -84,7 +84,7 @@ def tls_session(config: Settings) -> requests.Session:
             else config.client_cert
     if config.proxy:
         session.proxies = {"http": config.proxy, "https": config.proxy}
-    session.mount("https://", _TLSAdapter(tls["ssl_minimum_version"]))
+    session.mount("https://", _TLSAdapter(minimum_version(config)))
     return session
 
 
