@@ -151,7 +151,8 @@ def _invoke(pipeline: Pipeline, name: str, args: list[Any]) -> Any:
     """Call ``name`` with legacy arguments (the sessionID first): any operation, modelled or
     not, sent as given, its answer as plain data."""
     operation = OPERATIONS.get(name) or synthetic(name)
-    return pipeline.run(operation, args, time.monotonic() + pipeline.settings.deadline)
+    return pipeline.run_as_given(operation, args,
+                                 time.monotonic() + pipeline.settings.deadline)
 
 
 class _Service:

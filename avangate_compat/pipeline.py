@@ -105,6 +105,12 @@ class Pipeline:
         arrange, _ = self._tweaks_of(operation)
         if arrange is not None:
             args = arrange(self.settings, args)
+        return self.run_as_given(operation, args, deadline, pace)
+
+    def run_as_given(self, operation: Operation[Any], args: list[Any], deadline: float,
+                     pace: Pace = None) -> Any:
+        """The plain data of one call whose arguments are already laid out as the wire wants
+        them (legacy code lays out its own, the sessionID first)."""
         return self.drive(self.auth.flow(operation, args, deadline), deadline, pace)
 
     def drive(self, flow: Generator[Call, Any, Any], deadline: float, pace: Pace = None) -> Any:
