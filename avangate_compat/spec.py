@@ -2,14 +2,16 @@
 
 ``spec.json`` is data only, in the spirit of botocore's service models: every object type
 (fields in order, a ``[]`` suffix for lists), every operation (parameters in wire order after
-the sessionID, the result type, whether repeating it is safe, how REST maps it), the enums, the
-search filters, the REST and SOAP endpoints, the paged searches (``paginators``: which
-operation, which input fields carry page and limit, where the items and the paging facts sit in
-the answer), a one-line doc per model type (``type_docs``), and one ``inferred`` section that
-marks every detail chosen without public documentation. The operation table, the argument
-checks, the sandbox's routes and the coverage tests all derive from it; the WSDL and the models
-(``models.py``) are generated from it by the scripts in ``wsdl/tools`` and checked in, and a
-test fails when either no longer matches.
+the sessionID, the result type, whether repeating it is safe, how REST maps it, which lists its
+JSON-RPC answer sends ``"0"``-keyed: ``jsonrpc.zero_keyed``, read by the sandbox only, as the
+client reads both shapes), the enums, the search filters, the REST and SOAP endpoints, the
+paged searches (``paginators``: which operation, which input fields carry page and limit, where
+the items and the paging facts sit in the answer), a one-line doc per model type
+(``type_docs``), and one ``inferred`` section that marks every detail chosen without public
+documentation. The operation table, the argument checks, the sandbox's routes and the
+coverage tests all derive from it; the WSDL and the models (``models.py``) are generated from
+it by the scripts in ``wsdl/tools`` and checked in, and a test fails when either no longer
+matches.
 """
 
 from __future__ import annotations

@@ -6,11 +6,15 @@ words): nothing is added to a call that succeeds.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
+import re
 import socket
 import ssl
+import sys
 import warnings
+from types import FrameType
 from typing import Any, Optional, Protocol, Union
 from urllib.parse import unquote, urlsplit
 
@@ -78,12 +82,23 @@ def minimum_version(config: TLSSettings) -> dict[str, Any]:
     return {"ssl_context": context}
 
 
+def _outside_the_package() -> int:
+    """The ``stacklevel`` of the first caller outside this package, for the function that
+    calls this one: a warning points at the user's line, however deep the library's calls."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame: Optional[FrameType] = sys._getframe(2)  # the caller of the warning's function
+    level = 2
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def warn_unverified(config: TLSSettings) -> None:
     """``verify_tls=False``, said loudly once per client (to the line that made it)."""
     warnings.warn(f"verify_tls=False: the certificate of {config.endpoint} is NOT checked; "
                   "anyone on the path can read and change this client's traffic, its "
                   "credentials included. Pass a CA bundle path instead.",
-                  InsecureTLSWarning, stacklevel=5)
+                  InsecureTLSWarning, stacklevel=_outside_the_package())
     log.warning("verify_tls=False: TLS certificates are not checked for %s", config.endpoint)
 
 
@@ -172,6 +187,14 @@ _REASON_WORDS = [
 ]
 
 
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def tls_reason(causes: list[BaseException], config: Optional[TLSSettings]) -> str:
     minimum = config.tls_min_version if config is not None else "1.2"
     for cause in causes:
@@ -182,6 +205,10 @@ def tls_reason(causes: list[BaseException], config: Optional[TLSSettings]) -> st
                         "point verify_tls at the CA bundle that signed it")
             return _VERIFY_WORDS.get(code, f"certificate verification failed "
                                            f"({cause.verify_message})")
+    for cause in causes:
+        if type(cause).__name__ == "CertificateError":  # urllib3 1.26 matches names itself
+            named = re.search(r"hostname '([^']*)'", str(cause))
+            return _VERIFY_WORDS[64 if named and _is_ip(named.group(1)) else 62]
     for cause in causes:
         if isinstance(cause, ssl.SSLError):
             reason = str(cause.reason or "") + " " + str(cause)

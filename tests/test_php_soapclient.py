@@ -70,6 +70,27 @@ def test_php_curl_json_rpc_gets_what_the_facade_gets(
         == client.getProductByCode("NewProdCodeAPI12345")
 
 
+def test_php_curl_json_rpc_indexes_a_products_lists_as_arrays(
+        sandbox: Sandbox, make_client: Callable[..., Client]) -> None:
+    """Integration code reads ``$product->PricingConfigurations[0]->Prices->Renewal[0]->Amount``
+    after json_decode: that works only when the answer's lists are JSON arrays."""
+    result = _run_php(CURL_SCRIPT, sandbox, "curl")
+    assert result.returncode == 0, result.stdout + result.stderr
+    indexed = json.loads(result.stdout)["indexed"]
+    product = make_client("jsonrpc").getProductByCode("NewProdCodeAPI12345")
+    first = product.PricingConfigurations[0]
+    assert first.Prices is not None
+    assert indexed == {
+        "configurations": len(product.PricingConfigurations),
+        "code": first.Code,
+        "renewal": str(first.Prices.Renewal[0].Amount),
+        "regular": [str(price.Amount) for price in first.Prices.Regular],
+        "option": first.Prices.Regular[0].OptionCodes[0].Options[1],
+        "leadItem": "04C26C50F8",
+    }
+    assert indexed["renewal"] == "49.99" and indexed["configurations"] == 2
+
+
 def test_php_checks_the_certificate(https_sandbox: Sandbox, tmp_path: Path) -> None:
     """PHP really verifies over https: a CA that did not sign the sandbox's certificate
     fails both clients."""

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 import pytest
+import requests
 
 from avangate_compat import (
     APIError,
@@ -24,6 +25,7 @@ from avangate_compat import (
     ValidationError,
     models,
 )
+from avangate_compat.auth import login_hash, utc_date
 from avangate_compat.backends import jsonrpc, rest, soap
 from avangate_compat.errors import RateLimitError
 from avangate_compat.sandbox import Sandbox
@@ -378,6 +380,46 @@ def test_huge_numbers_in_an_answer_are_refused_in_time() -> None:
         with pytest.raises(APIError, match="UNREADABLE_ANSWER"):
             _client(server.url, "jsonrpc").getLead("L1")
         assert time.monotonic() - started < 5
+
+
+def _zero_keyed(value: Any) -> Any:
+    """Every list of objects as a ``{"0": a, "1": b}`` object, as a PHP server may send it."""
+    if isinstance(value, list):
+        items = [_zero_keyed(v) for v in value]
+        return {str(i): v for i, v in enumerate(items)} \
+            if items and all(isinstance(v, dict) for v in items) else items
+    if isinstance(value, dict):
+        return {k: _zero_keyed(v) for k, v in value.items()}
+    return value
+
+
+def _raw_jsonrpc(sandbox: Sandbox, operation: str, *args: Any) -> Any:
+    """The raw JSON-RPC result of one call to the sandbox, as it sent it."""
+    def call(method: str, params: list[Any]) -> Any:
+        answer = requests.post(f"{sandbox.url}/rpc/6.0/", timeout=5, json={
+            "jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+        return answer.json()["result"]
+
+    date = utc_date()
+    session = call("login", [sandbox.merchant_code, date,
+                             login_hash(sandbox.merchant_code, sandbox.secret_key, date,
+                                        "sha256"), "sha256"])
+    return call(operation, [session, *args])
+
+
+def test_a_product_answer_with_zero_keyed_lists_reads_as_the_array_one(
+        sandbox: Sandbox, make_client: Callable[..., Client]) -> None:
+    """The sandbox sends a product's lists as arrays; a server that keys them "0", "1"...
+    (as lead answers are) gives the client the same Product."""
+    arrays = _raw_jsonrpc(sandbox, "getProductByCode", "NewProdCodeAPI12345")
+    keyed = _zero_keyed(arrays)
+    assert list(keyed["PricingConfigurations"]) == ["0", "1"]
+    assert list(keyed["PricingConfigurations"]["0"]["Prices"]["Regular"]) == ["0", "1"]
+    with fakehttp.serve(fakehttp.jsonrpc(lambda _r, _p: {"result": keyed})) as server:
+        read = _client(server.url, "jsonrpc").getProductByCode("NewProdCodeAPI12345")
+    assert read == make_client("jsonrpc").getProductByCode("NewProdCodeAPI12345")
+    assert read.PricingConfigurations[0].Prices is not None
+    assert read.PricingConfigurations[0].Prices.Renewal[0].Amount == Decimal("49.99")
 
 
 def test_update_product_fields_reads_changes_and_writes_the_whole_product(

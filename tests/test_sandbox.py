@@ -6,6 +6,7 @@ they check the sandbox on its own terms.
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import requests
 from lxml import etree
 
 from avangate_compat.auth import login_hash, rest_auth_header, utc_date
-from avangate_compat.sandbox import Sandbox
+from avangate_compat.sandbox import Sandbox, app, schema
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 
@@ -72,6 +73,43 @@ def test_jsonrpc_answers_carry_php_quirks(sandbox: Sandbox) -> None:
     assert lead["Items"]["0"]["Price"] == {"Amount": "20", "Type": "CUSTOM"}
     assert lead["Items"]["0"]["SKU"] is None
     assert lead["Promotions"] == [""]
+
+
+def test_jsonrpc_sends_arrays_but_where_the_spec_marks_zero_keyed_lists(sandbox: Sandbox) -> None:
+    """Product answers keep their lists as JSON arrays (integration code indexes them so);
+    lead answers keep the documented "0"-keyed lists; numbers are strings everywhere."""
+    session = login(sandbox)["result"]
+    product = rpc(sandbox, "getProductByCode", [session, "NewProdCodeAPI12345"])["result"]
+    configuration = product["PricingConfigurations"][0]
+    assert configuration["Prices"]["Regular"][0]["Amount"] == "99.99"
+    assert configuration["Prices"]["Regular"][0]["OptionCodes"][0]["Options"] == [
+        "basic", "premium"]
+    assert configuration["Prices"]["Renewal"][0]["Amount"] == "49.99"
+    assert configuration["PriceOptions"] == [{"Code": "SUPPORT", "Required": True}]
+    listed = rpc(sandbox, "getPricingConfigurations", [session, "TeamPlan2024"])["result"]
+    assert [c["Code"] for c in listed] == ["8C4E6A2B31", "9D5F7B3C42", "AE608C4D53"]
+    found = rpc(sandbox, "searchProducts", [session, {"Limit": 2}])["result"]
+    assert isinstance(found["Items"], list) and len(found["Items"]) == 2
+    page = rpc(sandbox, "searchLeads", [session, {"Limit": 2}])["result"]
+    assert list(page["Items"]) == ["0", "1"]
+    assert isinstance(page["Items"]["0"]["Items"], dict)
+    marked = rpc(sandbox, "markLeads", [session, [{"LeadCode": "NOSUCHLEAD", "Used": True}]])
+    assert isinstance(marked["result"]["Errors"], list)  # the leads OpenAPI: an array
+
+
+def test_the_zero_keyed_lists_are_the_ones_the_spec_declares(
+        sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sandbox reads the marks from the spec: moved there, the quirk moves with them."""
+    data = copy.deepcopy(schema.spec_data())
+    del data["operations"]["getLead"]["jsonrpc"]
+    data["operations"]["getProductByCode"]["jsonrpc"] = {"zero_keyed": ["Regular"]}
+    monkeypatch.setattr(app, "load", lambda: schema.from_spec(data))
+    session = login(sandbox)["result"]
+    product = rpc(sandbox, "getProductByCode", [session, "NewProdCodeAPI12345"])["result"]
+    prices = product["PricingConfigurations"][0]["Prices"]
+    assert list(prices["Regular"]) == ["0", "1"] and isinstance(prices["Renewal"], list)
+    lead = rpc(sandbox, "getLead", [session, "60E6C4B574"])["result"]
+    assert isinstance(lead["Items"], list)
 
 
 @pytest.mark.parametrize(("raw", "params", "code", "error_code"), [

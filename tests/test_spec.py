@@ -215,9 +215,40 @@ def paginator_drift(data: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _list_fields(data: dict[str, Any], type_name: str, seen: frozenset[str] = frozenset()
+                 ) -> set[str]:
+    """The names of the list fields of objects, at any depth of ``type_name``."""
+    found: set[str] = set()
+    for field, field_type in data["types"].get(type_name, {}).items():
+        item = field_type[:-2] if field_type.endswith("[]") else field_type
+        if field_type.endswith("[]") and item in data["types"]:
+            found.add(field)
+        if item in data["types"] and item not in seen:
+            found |= _list_fields(data, item, seen | {item})
+    return found
+
+
+def jsonrpc_drift(data: dict[str, Any]) -> list[str]:
+    """Each ``jsonrpc.zero_keyed`` mark names lists of objects its operation answers, and says
+    why in the ``inferred`` section: the quirk is a claim about the real API."""
+    problems = []
+    for name, entry in data["operations"].items():
+        names = entry.get("jsonrpc", {}).get("zero_keyed")
+        if names is None:
+            continue
+        result = entry["result"][:-2] if entry["result"].endswith("[]") else entry["result"]
+        stray = set(names) - _list_fields(data, result)
+        if not names or stray:
+            problems.append(f"{name}: jsonrpc.zero_keyed {sorted(stray) or names} is no list "
+                            f"of objects in {entry['result']}")
+        if f"operations.{name}.jsonrpc" not in data["inferred"]:
+            problems.append(f"{name}: jsonrpc.zero_keyed without its evidence in inferred")
+    return problems
+
+
 CHECKS: list[Callable[[dict[str, Any]], list[str]]] = [
     model_drift, generated_models_drift, wsdl_drift, check_drift, table_drift, sandbox_drift,
-    paginator_drift]
+    paginator_drift, jsonrpc_drift]
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
@@ -256,6 +287,12 @@ BREAKAGES: list[tuple[str, Callable[[dict[str, Any]], None], Callable[..., list[
         getThing={"params": [], "result": "string", "idempotent": True}), table_drift),
     ("a REST route the sandbox does not serve", lambda d: d["operations"]["getLead"].update(
         rest={"method": "GET", "path": "/lead/{LeadCode}/"}), sandbox_drift),
+    ("a zero-keyed list the answer lacks", lambda d: d["operations"]["getProductByCode"].update(
+        jsonrpc={"zero_keyed": ["Items"]}), jsonrpc_drift),
+    ("a zero-keyed object, not a list", lambda d: d["operations"]["getLead"].update(
+        jsonrpc={"zero_keyed": ["Items", "Price"]}), jsonrpc_drift),
+    ("a zero-keyed mark without evidence", lambda d: d["inferred"].pop(
+        "operations.searchLeads.jsonrpc"), jsonrpc_drift),
 ]
 
 

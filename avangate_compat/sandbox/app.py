@@ -5,10 +5,11 @@
 - ``/rest/6.0/...``: REST with the signed header
 - ``/_sandbox/...``: health, reset, seed, clock, sessions, stats (as moto and LocalStack have)
 
-Answers carry the quirks real ones have: JSON-RPC sends numbers as strings and lists of objects
-as ``"0"``-keyed objects (the seed ``getLead`` example); REST wraps in ``"0"`` the members the
-spec's routes list (``zero_keyed``, ``page_of``), as the seed OpenAPI does. No request ever
-gets a traceback page: every failure is a protocol error.
+Answers carry the quirks real ones have: JSON-RPC sends numbers as strings, and the lists an
+operation's ``jsonrpc.zero_keyed`` names in the spec as ``"0"``-keyed objects (lead answers, as
+the documentation's ``getLead`` example shows; every other list is a JSON array); REST wraps in
+``"0"`` the members the spec's routes list (``zero_keyed``, ``page_of``), as the seed OpenAPI
+does. No request ever gets a traceback page: every failure is a protocol error.
 """
 
 from __future__ import annotations
@@ -185,8 +186,9 @@ class SandboxApp:
             if faulted is not None:
                 return faulted
             result = self._execute(operation, len(params), params.__getitem__)
+            lists = load().jsonrpc_zero_keyed.get(operation, frozenset())
             return _json_response({"jsonrpc": "2.0", "id": request_id,
-                                   "result": php_style(result)})
+                                   "result": php_style(result, lists)})
         except Fault as fault:
             self.service.stats.count(f"jsonrpc:{operation}:error")
             return _json_response({"jsonrpc": "2.0", "id": request_id, "error": {

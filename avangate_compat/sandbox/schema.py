@@ -71,6 +71,9 @@ class Schema:
     endpoints: dict[str, str]
     namespace: str
     wsdl_text: str
+    jsonrpc_zero_keyed: dict[str, frozenset[str]] = attrs.field(factory=dict)
+    """operation -> the lists its JSON-RPC answer sends ``"0"``-keyed, at any depth (the
+    operation's ``jsonrpc.zero_keyed`` in the spec); every other list is a JSON array"""
 
 
 def wsdl_text() -> str:
@@ -92,6 +95,7 @@ def from_spec(spec: dict[str, Any]) -> Schema:
     operations: dict[str, tuple[list[tuple[str, str]], str, str]] = {}
     optional: dict[str, int] = {}
     rest: dict[str, RestRoute] = {}
+    jsonrpc_zero_keyed: dict[str, frozenset[str]] = {}
     for name, entry in spec["operations"].items():
         session = [("sessionID", "string")] if entry.get("session", True) else []
         params = session + [(p["name"], p["type"]) for p in entry["params"]]
@@ -103,10 +107,12 @@ def from_spec(spec: dict[str, Any]) -> Schema:
                                    route.get("query"), route.get("unwrap"),
                                    frozenset(route.get("zero_keyed", ())),
                                    route.get("page_of"), route.get("created"))
+        if entry.get("jsonrpc", {}).get("zero_keyed"):
+            jsonrpc_zero_keyed[name] = frozenset(entry["jsonrpc"]["zero_keyed"])
     types = {name: list(fields.items()) for name, fields in spec["types"].items()}
     return Schema(types, operations, optional, rest,
                   {k: tuple(v) for k, v in spec["enums"].items()}, dict(spec["endpoints"]),
-                  spec["namespace"], wsdl_text())
+                  spec["namespace"], wsdl_text(), jsonrpc_zero_keyed)
 
 
 def _zero_keyed(value: Mapping[Any, Any], path: str) -> list[Any]:

@@ -102,17 +102,21 @@ def dumps(value: Any) -> str:
     return "".join(parts)
 
 
-def php_style(value: Any) -> Any:
-    """What a PHP-era JSON-RPC server sends: numbers as strings, object lists "0"-keyed."""
+def php_style(value: Any, zero_keyed: frozenset[str] = frozenset(), key: str = "") -> Any:
+    """What a PHP-era JSON-RPC server sends: numbers as strings; the lists of objects named in
+    ``zero_keyed`` (at any depth) as ``{"0": a, "1": b}`` objects, as the documentation's
+    ``getLead`` example shows; every other list a JSON array, as integration code indexes
+    product answers."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, Decimal)):
         return str(value)
     if isinstance(value, list):
-        if value and all(isinstance(v, Mapping) for v in value):
-            return {str(i): php_style(v) for i, v in enumerate(value)}
-        return [php_style(v) for v in value]
-    return {k: php_style(v) for k, v in value.items()}
+        items = [php_style(v, zero_keyed) for v in value]
+        if key in zero_keyed and value and all(isinstance(v, Mapping) for v in value):
+            return {str(i): item for i, item in enumerate(items)}
+        return items
+    return {k: php_style(v, zero_keyed, k) for k, v in value.items()}
 
 
 def read_body(request: Request) -> bytes:

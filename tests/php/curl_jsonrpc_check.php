@@ -42,4 +42,19 @@ $out['lead'] = callRPC(['jsonrpc' => '2.0', 'method' => 'getLead', 'id' => $id++
                         'params' => [$sessionID, '60E6C4B574']], $host, $ca);
 $out['product'] = callRPC(['jsonrpc' => '2.0', 'method' => 'getProductByCode', 'id' => $id++,
                            'params' => [$sessionID, 'NewProdCodeAPI12345']], $host, $ca);
+
+// What store integrations do with a product after json_decode: index its lists as arrays.
+// Were they "0"-keyed objects, PHP would die here with "Cannot use object of type stdClass
+// as array" (and count() would throw a TypeError).
+$product = $out['product'];
+$first = $product->PricingConfigurations[0];
+$out['indexed'] = [
+    'configurations' => count($product->PricingConfigurations),
+    'code' => $first->Code,
+    'renewal' => $first->Prices->Renewal[0]->Amount,
+    'regular' => array_map(fn($price) => $price->Amount, $first->Prices->Regular),
+    'option' => $first->Prices->Regular[0]->OptionCodes[0]->Options[1],
+    // a lead keeps its documented "0"-keyed lists, read as the getLead example shows them
+    'leadItem' => $out['lead']->Items->{'0'}->Code,
+];
 echo json_encode($out, JSON_PRESERVE_ZERO_FRACTION), "\n";
