@@ -1,4 +1,4 @@
-"""The documented login hash and the REST authentication header.
+"""The documented login hash and the REST authentication header; what an auth flow yields.
 
 ``HMAC_<algo>(secret_key, len(code) + code + len(date) + date)`` in lowercase hex, where the
 lengths are UTF-8 byte lengths and ``date`` is the UTC time of the request. The date is taken
@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-import attrs
+from .transport import HttpRequest
+from .wire import Secrets
 
 if TYPE_CHECKING:
-    from .config import Config
-    from .transport import HttpRequest
+    from .operations import Operation
 
 _DIGESTS = {"sha256": hashlib.sha256, "sha3-256": hashlib.sha3_256, "md5": hashlib.md5}
 
@@ -59,25 +60,39 @@ def rest_auth_header(merchant_code: str, secret_key: str, algorithm: str,
     return header
 
 
+class Call:
+    """What an auth flow yields: one call to make, its wire arguments complete (the sessionID
+    first where the protocol wants one); ``quiet`` keeps its bodies out of the wire log."""
+
+    __slots__ = ("args", "operation", "quiet")
+
+    def __init__(self, operation: Operation[Any], args: list[Any], quiet: bool = False) -> None:
+        self.operation = operation
+        self.args = args
+        self.quiet = quiet
+
+
+Flow = Generator[Call, Any, Any]
+"""An auth flow: yields each call to make, receives its decoded data (or has its error thrown
+in), returns the result, in the style of httpx's ``Auth.auth_flow``."""
+
+
 class SignedHeader:
     """The REST authentication: no session; every attempt of every request carries
     ``X-Avangate-Authentication`` with a fresh date and hash (retries included)."""
 
     login_count = 0
+    logs_in = False
 
-    def __init__(self, config: Config, send: Callable[..., Any]) -> None:
-        self._config = config
-        self._send = send
+    def __init__(self, merchant_code: str, secret_key: str, algorithm: str) -> None:
+        self._credentials = (merchant_code, secret_key, algorithm)
+        self.secrets = Secrets([secret_key, merchant_code])
 
-    def run(self, operation: Any, args: list[Any], deadline: float) -> Any:
-        return self._send(operation, args, deadline)
+    def flow(self, operation: Operation[Any], args: list[Any], deadline: float) -> Flow:
+        return (yield Call(operation, args))
 
     def sign(self, request: HttpRequest) -> HttpRequest:
-        config = self._config
-        header = rest_auth_header(config.merchant_code, config.secret_key,
-                                  config.hash_algorithm)
-        return attrs.evolve(request, headers={**request.headers,
-                                              "X-Avangate-Authentication": header})
-
-    def secrets(self) -> list[str]:
-        return [self._config.secret_key, self._config.merchant_code]
+        header = rest_auth_header(*self._credentials)
+        return HttpRequest(request.method, request.url, request.body,
+                           {**request.headers, "X-Avangate-Authentication": header},
+                           request.params, request.context, request.label, request.quiet)

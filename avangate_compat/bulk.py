@@ -25,11 +25,12 @@ class _Run:
     """The shared state of one run: what started, what ended, and what stopped it."""
 
     def __init__(self, call: Callable[..., Any], items: list[tuple[Any, ...]],
-                 pace: Optional[Pace], progress: Optional[Callable[[int, int], None]]) -> None:
+                 pace: Optional[Pace], progress: Optional[Callable[[int, int], None]],
+                 stopped: threading.Event) -> None:
         self.call, self.items, self.pace, self.progress = call, items, pace, progress
         self.started = [False] * len(items)
         self.outcomes: list[Optional[Outcome[Any]]] = [None] * len(items)
-        self.stopped = threading.Event()
+        self.stopped = stopped
         self.cause: Optional[BaseException] = None
         self._lock = threading.Lock()
         self._done = 0
@@ -91,9 +92,11 @@ class _Run:
 
 def run_map(call: Callable[..., Any], items: list[tuple[Any, ...]], max_workers: int,
             pace: Optional[Pace] = None,
-            progress: Optional[Callable[[int, int], None]] = None) -> list[Outcome[Any]]:
-    """``call(*args)`` for each item, ``max_workers`` at a time: outcomes in input order."""
-    run = _Run(call, items, pace, progress)
+            progress: Optional[Callable[[int, int], None]] = None,
+            stopped: Optional[threading.Event] = None) -> list[Outcome[Any]]:
+    """``call(*args)`` for each item, ``max_workers`` at a time: outcomes in input order.
+    ``stopped`` (set when the run stops) lets ``call`` itself stop waiting on a pacer."""
+    run = _Run(call, items, pace, progress, stopped or threading.Event())
     pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="avangate-map")
     try:
         futures = [pool.submit(run.one, index) for index in range(len(items))]

@@ -24,20 +24,13 @@ import attrs
 
 from . import backends
 from .auth import SignedHeader
-from .backends.rest import RestCodec
 from .config import Config
-from .errors import (
-    APIError,
-    AvangateError,
-    ConversionError,
-    ValidationError,
-    api_error,
-)
+from .errors import AvangateError, ValidationError
+from .pipeline import Pace, Pipeline
 from .session import SessionAuth
-from .transport import Transport
 
 if TYPE_CHECKING:
-    from . import convert, models
+    from . import models
     from . import operations as ops
     from . import validate as v
     from .operations import Operation
@@ -50,7 +43,7 @@ else:  # loaded by the first call, not by the import: building a client needs no
                 return getattr(module, attr)
         return Lazy()
 
-    convert, models = _lazy("convert", ".convert"), _lazy("models", ".models")
+    models = _lazy("models", ".models")
     ops, v = _lazy("ops", ".operations"), _lazy("v", ".validate")
 
 T = TypeVar("T")
@@ -76,11 +69,14 @@ class Client(metaclass=_ClientType):
         if config is not None and settings:
             config = Config.create(**{**_fields_of(config), **settings})
         self.config = config if config is not None else Config.create(**settings)
-        self._transport = Transport(self.config, self.config.backend)
-        self._codec = backends.create(self.config)
-        self._auth: Union[SessionAuth, SignedHeader] = \
-            SignedHeader(self.config, self._send) if self.config.backend == "rest" \
-            else SessionAuth(self.config, self._send)
+        # the credentials go to the auth alone; every other layer gets the settings without
+        self._auth: Union[SessionAuth, SignedHeader] = SignedHeader(
+            self.config.merchant_code, self.config.secret_key, self.config.hash_algorithm) \
+            if self.config.backend == "rest" else SessionAuth(self.config)
+        without = self.config.settings
+        self._codec = backends.create(without)
+        self._pipeline = Pipeline(without, self._codec, self._auth)
+        self._transport = self._pipeline.transport
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None, **overrides: Any) -> Client:
@@ -102,7 +98,7 @@ class Client(metaclass=_ClientType):
         self.close()
 
     def close(self) -> None:
-        self._transport.close()
+        self._pipeline.close()
 
     def __getattr__(self, name: str) -> Any:
         """Every operation of the spec is a method, ``client.<operation>(*args)``, and every
@@ -183,8 +179,8 @@ class Client(metaclass=_ClientType):
         input order, each an :class:`Outcome` holding its value or the
         :class:`~avangate_compat.AvangateError` it raised (one failure does not stop the run).
 
-        ``rate_limit`` caps the calls started per second (never more in any one-second
-        window); ``progress(done, total)`` is called as each call ends.
+        ``rate_limit`` caps the requests sent per second, retries and logins included (never
+        more in any one-second window); ``progress(done, total)`` is called as each call ends.
 
         Ctrl-C, an exception from ``progress`` or a bug stops the run: no call starts after
         it, the calls in flight end (within their deadline), and the stop is raised carrying
@@ -200,8 +196,24 @@ class Client(metaclass=_ClientType):
             raise ValidationError("map", "rate_limit must be a number of calls per second")
         items = [item if isinstance(item, tuple) else (item,) for item in calls]
         from .bulk import run_map
-        return run_map(functools.partial(self.call, operation), items, max_workers,
-                       _Pacer(rate_limit).wait if rate_limit else None, progress)
+        stopped = threading.Event()
+        pacer = _Pacer(rate_limit) if rate_limit else None
+
+        def call(*args: Any) -> Any:
+            if pacer is None:
+                return self._call(operation, args, None)
+            started = [False]
+
+            def pace() -> None:  # every request after the call's first: retries, logins
+                if started[0]:
+                    pacer.wait(stopped)
+                started[0] = True
+
+            return self._call(operation, args, pace)
+
+        # the run paces each call's first request itself, so that none starts after a stop
+        return run_map(call, items, max_workers, pacer.wait if pacer else None, progress,
+                       stopped)
 
     def addLead(self, lead: Union[models.Lead, Mapping[str, Any]]) -> models.LeadResponse:
         """Create a lead; the answer holds its new ``LeadCode`` and ``CreatedAt``."""
@@ -269,21 +281,24 @@ class Client(metaclass=_ClientType):
         """Call an operation of the spec (by name, or a typed handle of
         :mod:`avangate_compat.operations`): check, send, convert. The whole call, logins and
         retries included, ends within ``config.deadline`` seconds."""
+        return self._call(operation, args, None)
+
+    def _call(self, operation: Union[str, Operation[Any]], args: tuple[Any, ...],
+              pace: Pace) -> Any:
         if isinstance(operation, str):
             found = ops.OPERATIONS.get(operation)
             if found is None or not found.needs_session:  # login is the session's job
                 raise ValidationError(operation, f"unknown operation {operation!r}")
             operation = found
-        wire_args = operation.check(args)
-        deadline = time.monotonic() + self.config.deadline
-        return self._read(operation, self._auth.run(operation, wire_args, deadline))
+        return self._pipeline.call(operation, args, pace)
 
     def login(self) -> str:
         """Log in now (SOAP, JSON-RPC) and return the sessionID, for code that passes it on
         itself; the client keeps using and renewing it as usual. REST has no session."""
         if not isinstance(self._auth, SessionAuth):
             raise ValidationError("login", "REST has no session: every request is signed")
-        return self._auth.session_id("login", time.monotonic() + self.config.deadline)
+        deadline = time.monotonic() + self.config.deadline
+        return str(self._pipeline.drive(self._auth.session("login", deadline), deadline))
 
     @property
     def session_id(self) -> Optional[str]:
@@ -299,69 +314,7 @@ class Client(metaclass=_ClientType):
             raise ValidationError("call_raw", "method must be a non-empty string")
         params = tuple(v.sendable("call_raw", f"params[{i}]", value)
                        for i, value in enumerate(params))
-        deadline = time.monotonic() + self.config.deadline
-        if isinstance(self._codec, RestCodec):
-            if not 1 <= len(params) <= 2 or not isinstance(params[0], str) \
-                    or not params[0].startswith("/"):
-                raise ValidationError("call_raw", "REST takes (method, '/path/'[, body])")
-            request = self._codec.request(method.upper(), params[0],
-                                          params[1] if len(params) > 1 else None)
-            return self._transport.call(self._codec, self._auth, ops.synthetic(method), request,
-                                        deadline)
-        if method == "login":
-            raise ValidationError("login", "the client logs in by itself; see Client.login()")
-        return self._auth.run(ops.synthetic(method), list(params), deadline)
-
-    def _send(self, operation: Operation[Any], args: list[Any], deadline: float) -> Any:
-        """Encode, send (retried where safe), decode: plain data back."""
-        codec, auth, transport = self._codec, self._auth, self._transport
-        composite = codec.composite(operation)
-        if composite is not None:  # several requests where the protocol documents none
-            return composite(codec, args, lambda request: transport.call(
-                codec, auth, operation, request, deadline))
-        return transport.call(codec, auth, operation, codec.encode(operation, args), deadline)
-
-    def _read(self, operation: Operation[Any], data: Any) -> Any:
-        """Plain answer data -> the operation's result; an answer that does not confirm a
-        write, or cannot be read as the result, is an :class:`APIError`, never a success."""
-        if operation.confirmed_by is not None:
-            confirmed = isinstance(data, Mapping) and data.get(operation.confirmed_by)
-            if not confirmed:
-                errors = data.get("Errors") if isinstance(data, Mapping) else None
-                code, message = _describe_errors(errors)
-                raise api_error(operation.name, self.backend, code or "NOT_CONFIRMED",
-                                message or f"the answer holds no {operation.confirmed_by}")
-        if operation.result is bool:  # a write: only a clear "true" acknowledges it
-            try:
-                confirmed = convert.structure(data, bool)
-            except ConversionError:
-                confirmed = False
-            if not confirmed:
-                raise APIError(operation.name, self.backend, "NOT_CONFIRMED",
-                               f"the server answered {str(data)[:64]!r}, not true")
-            return True
-        try:
-            return convert.structure(data, operation.result)
-        except ConversionError as exc:
-            raise APIError(operation.name, self.backend, "UNREADABLE_ANSWER", str(exc)) \
-                from None
-
-
-def _describe_errors(errors: Any) -> tuple[Optional[str], str]:
-    """(first code, readable text) of an ``Errors`` member, whatever its shape."""
-    if not errors:
-        return None, ""
-    if isinstance(errors, Mapping):
-        items = list(errors.values()) if all(str(k).isdigit() for k in errors) else [errors]
-    elif isinstance(errors, list):
-        items = errors
-    else:
-        items = [errors]
-    code = next((str(e["Code"])[:200] for e in items
-                 if isinstance(e, Mapping) and e.get("Code") is not None), None)
-    texts = [f"{e.get('Code')}: {e.get('Description')}" if isinstance(e, Mapping)
-             else str(e) for e in items]
-    return code, "; ".join(texts)[:2000]
+        return self._pipeline.call_raw(method, params)
 
 
 @attrs.frozen

@@ -10,7 +10,7 @@ import ipaddress
 import math
 import os
 from collections.abc import Mapping
-from typing import Any, Optional, Union
+from typing import Any, Optional, TypeVar, Union
 from urllib.parse import SplitResult, urlsplit
 
 import attrs
@@ -25,6 +25,7 @@ NOT_SETTINGS = frozenset({"LOG", "RECORD_MODE", "REQUIRE_PHP"})
 HASH_ALGORITHMS = ("sha256", "sha3-256", "md5")
 TLS_VERSIONS = ("1.2", "1.3")
 DEFAULT_BASE_URL = "https://api.2checkout.com"
+_S = TypeVar("_S", bound="Settings")
 
 
 # A refused setting is named, with what it takes; its value is never shown: a secret key
@@ -125,18 +126,21 @@ def _is_loopback(host: Optional[str]) -> bool:
         return False
 
 
-@attrs.frozen(kw_only=True)
-class Config:
-    """Everything a client needs; immutable, so two clients never share credentials by accident.
+def _credentials_first(_cls: type, fields: list[attrs.Attribute[Any]]
+                       ) -> list[attrs.Attribute[Any]]:
+    """Config lists its credentials first (help(), the Client signature), as before the split."""
+    return sorted(fields, key=lambda f: f.name not in _CREDENTIALS)
 
-    The secret key is kept out of ``repr``; plain ``http://`` is refused except on loopback (the
-    sandbox) or with ``allow_insecure_http``, because the login hash and session id would travel
-    in clear.
+
+_CREDENTIALS = ("merchant_code", "secret_key")
+
+
+@attrs.frozen(kw_only=True)
+class Settings:
+    """Every setting but the credentials: what the layers below the auth may see (the legacy
+    clients, whose callers log in themselves, have nothing else). Checked like :class:`Config`.
     """
 
-    merchant_code: str = attrs.field(validator=_non_empty)
-    secret_key: str = attrs.field(validator=_non_empty, repr=False,
-                                  metadata={"secret": True})
     backend: str = attrs.field(default="jsonrpc", validator=_one_of(BACKENDS))
     base_url: str = attrs.field(default=DEFAULT_BASE_URL, validator=_non_empty)
     soap_url: Optional[str] = attrs.field(default=None, validator=_optional_text)
@@ -239,7 +243,7 @@ class Config:
     # -- other sources -------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, **settings: Any) -> Config:
+    def create(cls: type[_S], **settings: Any) -> _S:
         """Like ``Config(**settings)``, but an unknown or missing setting is a
         :class:`ConfigurationError` that names it (with a suggestion for a typo)."""
         known = [f.name for f in attrs.fields(cls)]
@@ -259,7 +263,7 @@ class Config:
         return cls(**settings)
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, str], **overrides: Any) -> Config:
+    def from_mapping(cls: type[_S], values: Mapping[str, str], **overrides: Any) -> _S:
         """Build from string values (environment, INI); keys are the field names."""
         known = {f.name: f for f in attrs.fields(cls)}
         kwargs: dict[str, Any] = {}
@@ -270,8 +274,8 @@ class Config:
         return cls.create(**kwargs)
 
     @classmethod
-    def from_env(cls, environ: Optional[Mapping[str, str]] = None, prefix: str = "AVANGATE_",
-                 **overrides: Any) -> Config:
+    def from_env(cls: type[_S], environ: Optional[Mapping[str, str]] = None,
+                 prefix: str = "AVANGATE_", **overrides: Any) -> _S:
         """Read ``AVANGATE_BACKEND``, ``AVANGATE_MERCHANT_CODE``, ``AVANGATE_SECRET_KEY``, ..."""
         env = os.environ if environ is None else environ
         values = {k[len(prefix):]: v for k, v in env.items()
@@ -279,8 +283,8 @@ class Config:
         return cls.from_mapping(values, **overrides)
 
     @classmethod
-    def from_ini(cls, path: Union[str, os.PathLike[str]], section: str = "avangate",
-                 **overrides: Any) -> Config:
+    def from_ini(cls: type[_S], path: Union[str, os.PathLike[str]], section: str = "avangate",
+                 **overrides: Any) -> _S:
         """Read one section of an INI file, where legacy deployments keep credentials."""
         import configparser
 
@@ -296,6 +300,25 @@ class Config:
         if not parser.has_section(section):
             raise ConfigurationError(f"no [{section}] section in {os.fspath(path)!r}")
         return cls.from_mapping(dict(parser.items(section)), **overrides)
+
+
+@attrs.frozen(kw_only=True, field_transformer=_credentials_first)
+class Config(Settings):
+    """Everything a client needs; immutable, so two clients never share credentials by accident.
+
+    The secret key is kept out of ``repr``; plain ``http://`` is refused except on loopback (the
+    sandbox) or with ``allow_insecure_http``, because the login hash and session id would travel
+    in clear. Only the auth is given the credentials; every other layer gets :attr:`settings`.
+    """
+
+    merchant_code: str = attrs.field(validator=_non_empty)
+    secret_key: str = attrs.field(validator=_non_empty, repr=False,
+                                  metadata={"secret": True})
+
+    @property
+    def settings(self) -> Settings:
+        """These settings without the credentials."""
+        return Settings(**{f.name: getattr(self, f.name) for f in attrs.fields(Settings)})
 
 
 @attrs.frozen

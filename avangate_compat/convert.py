@@ -68,8 +68,10 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _as_mapping(value: Any, cls: type) -> Union[Mapping[str, Any], None]:
-    if type(value) is dict and (not value or not _is_index(next(iter(value)))):
-        return value  # the common case: a plain JSON object
+    if type(value) is dict:  # the common case: a plain JSON object, its first key a name
+        first = next(iter(value), None)
+        if first is None or (type(first) is str and not (first.isascii() and first.isdigit())):
+            return value
     if isinstance(value, list):  # PHP sends [] for an empty object, [obj] now and then
         if len(value) > 1:
             raise ConversionError(f"{cls.__name__}: expected one object, got a list of "
@@ -221,6 +223,8 @@ class _Converter:
 
     def __init__(self) -> None:
         conv = cattrs.Converter()
+        self._from_mapping: dict[type, Callable[[Mapping[Any, Any]], Any]] = {}
+        self._hooks: dict[Any, Callable[[Any, Any], Any]] = {}
         conv.register_structure_hook(int, _to_int)
         conv.register_structure_hook(bool, _to_bool)
         conv.register_structure_hook(str, _to_str)
@@ -237,17 +241,24 @@ class _Converter:
         self._conv = conv
 
     def structure(self, data: Any, cls: type[T]) -> T:
-        return self._conv.structure(data, cls)
+        hook = self._hooks.get(cls)
+        if hook is None:  # cattrs' dispatch once per type, not once per call
+            hook = self._hooks[cls] = self._conv.get_structure_hook(cls)
+        return hook(data, cls)  # type: ignore[no-any-return]
 
     def _optional_hook(self, tp: Any) -> Callable[[Any, Any], Any]:
         inner = _optional_of(tp)
         hook = self._conv.get_structure_hook(inner)
-        if inner is str:
-            return lambda value, _: None if value is None else hook(value, inner)
+        if inner is str:  # most fields: a string already needs no call
+            return lambda value, _: value if type(value) is str \
+                else None if value is None else hook(value, inner)
         if attrs.has(inner):
+            # made with the hook (a model being built, if one held itself, has none yet)
+            from_mapping = self._from_mapping.get(inner) or (lambda m: hook(m, inner))
+
             def optional_model(value: Any, _: Any) -> Any:
                 mapping = None if value is None else _as_mapping(value, inner)
-                return None if mapping is None else hook(mapping, inner)
+                return None if mapping is None else from_mapping(mapping)
             return optional_model
 
         def optional_scalar(value: Any, _: Any) -> Any:
@@ -284,22 +295,32 @@ class _Converter:
             namespace.update(vars(sys.modules[base.__module__]))
         attrs.resolve_types(cls, globalns=namespace, localns=namespace)
         names = frozenset(f.name for f in attrs.fields(cls) if f.name != "extra_fields")
-        generated: Callable[[Any, Any], Any] = make_dict_structure_fn(
+        # Two generated functions: a fast one for data that converts, and one that notes the
+        # field of each failure, run again only to name the path of an error.
+        fast: Callable[[Any, Any], Any] = make_dict_structure_fn(
+            cls, self._conv, _cattrs_detailed_validation=False, extra_fields=override(omit=True))
+        detailed: Callable[[Any, Any], Any] = make_dict_structure_fn(
             cls, self._conv, _cattrs_detailed_validation=True, extra_fields=override(omit=True))
+
+        def from_mapping(mapping: Mapping[Any, Any]) -> Any:
+            try:
+                obj = fast(mapping, cls)
+            except Exception:  # noqa: BLE001 - run again below to say where, or re-raise
+                try:
+                    obj = detailed(mapping, cls)
+                except ClassValidationError as group:
+                    raise _with_path(group) from None
+            if not mapping.keys() <= names:
+                obj.extra_fields = {str(k): v for k, v in mapping.items() if k not in names}
+            return obj
 
         def structure_model(value: Any, _: Any) -> Any:
             mapping = _as_mapping(value, cls)
             if mapping is None:
                 raise ConversionError(f"{cls.__name__}: expected an object, got {value!r}")
-            try:
-                obj = generated(mapping, cls)
-            except ClassValidationError as group:
-                raise _with_path(group) from None
-            extra = {str(k): v for k, v in mapping.items() if k not in names}
-            if extra:
-                obj.extra_fields = extra
-            return obj
+            return from_mapping(mapping)
 
+        self._from_mapping[cls] = from_mapping
         return structure_model
 
     def unstructure(self, obj: Any) -> Any:

@@ -11,11 +11,11 @@
 - Sessions that outlive their 10 minutes: legacy code logs in once and keeps its sessionID for
   hours. Given the secret key (``secret_key=`` or ``AVANGATE_SECRET_KEY``), the sessionID
   handed out stays valid for the caller: when the server refuses it as expired, a new login is
-  made behind it and the call repeated once. Without the key the fault reaches the caller, as
-  it always did.
+  made behind it (one for every thread holding that id) and the call repeated once. Without
+  the key the fault reaches the caller, as it always did.
 
-Everything goes through the library's transport (deadline, size cap, retries where safe) and
-codecs; nothing here re-implements a protocol.
+Every call goes through the facade's pipeline (checks, auth flow, codecs, transport: deadline,
+size cap, retries where safe); this module only shapes arguments and results.
 """
 
 from __future__ import annotations
@@ -27,11 +27,12 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Callable, Optional
 
-from .auth import login_params
-from .config import Config
-from .errors import APIError, ConfigurationError, SessionError, ValidationError, WebFault
-from .operations import OPERATIONS, Operation, synthetic
-from .transport import HttpRequest, Transport
+from . import backends
+from .config import Settings
+from .errors import APIError, ConfigurationError, ValidationError, WebFault
+from .operations import OPERATIONS, synthetic
+from .pipeline import Pipeline
+from .session import HeldSessions
 from .validate import MAX_NESTING, sendable
 
 __all__ = ["Client", "LegacyObject", "WebFault", "asdict", "callRPC"]
@@ -130,6 +131,14 @@ def _plain(value: Any, depth: int = 0) -> Any:
     return value
 
 
+def _pipeline(settings: Settings, secret_key: Optional[str]) -> Pipeline:
+    """The facade's pipeline over the legacy callers' own sessions; the key, if any, reaches
+    their auth alone."""
+    key = secret_key or os.environ.get("AVANGATE_SECRET_KEY") or None
+    auth = HeldSessions(key, settings.backend, settings.deadline, settings.session_lifetime)
+    return Pipeline(settings, backends.create(settings), auth)
+
+
 def _arguments(operation: str, values: Any, name: str = "args") -> list[Any]:
     """Legacy arguments as the codecs take them, checked at the entry point, before any I/O:
     what the wire cannot carry (bytes that are not UTF-8, sets, NaN, objects) is a
@@ -138,103 +147,12 @@ def _arguments(operation: str, values: Any, name: str = "args") -> list[Any]:
             for i, value in enumerate(values)]
 
 
-class _Sessions:
-    """The sessionIDs legacy code holds, each mapped to the one in use behind it."""
-
-    def __init__(self, secret_key: Optional[str]) -> None:
-        self.secret_key = secret_key or os.environ.get("AVANGATE_SECRET_KEY") or None
-        self._live: dict[str, str] = {}
-        self._login: dict[str, tuple[str, Optional[str]]] = {}  # handed out -> (code, algo)
-        self._lock = threading.Lock()
-
-    def handed_out(self, session_id: str, merchant_code: str, algo: Optional[str]) -> None:
-        with self._lock:
-            self._live[session_id] = session_id
-            self._login[session_id] = (merchant_code, algo)
-
-    def live(self, session_id: Any) -> Any:
-        with self._lock:
-            return self._live.get(session_id, session_id) if isinstance(session_id, str) \
-                else session_id
-
-    def renewable(self, session_id: Any) -> bool:
-        return self.secret_key is not None and session_id in self._login
-
-    def renew(self, session_id: str, login: Callable[[list[str]], Any]) -> str:
-        """A new session behind ``session_id``, made with the secret key."""
-        merchant_code, algo = self._login[session_id]
-        new = login(login_params(merchant_code, self.secret_key or "", algo or "md5"))
-        if not isinstance(new, str) or not new:
-            raise SessionError("login", "legacy", None, "login answered no session id")
-        with self._lock:
-            self._live[session_id] = new
-        return new
-
-    def secrets(self) -> list[str]:
-        with self._lock:
-            return [*self._live, *self._live.values(),
-                    *([self.secret_key] if self.secret_key else [])]
-
-
-class _PassThrough:
-    """Legacy code signs its own calls (the sessionID is its first argument)."""
-
-    def __init__(self, sessions: _Sessions) -> None:
-        self._sessions = sessions
-
-    def sign(self, request: HttpRequest) -> HttpRequest:
-        return request
-
-    def secrets(self) -> list[str]:
-        return self._sessions.secrets()
-
-
-class _Caller:
-    """One protocol endpoint for legacy calls: a codec, the transport, the session keeper."""
-
-    def __init__(self, config: Config, sessions: _Sessions) -> None:
-        from . import backends
-
-        self.config = config
-        self.transport = Transport(config, config.backend)
-        self.codec = backends.create(config)
-        self.sessions = sessions
-        self._auth = _PassThrough(sessions)
-
-    def send(self, operation: Operation[Any], args: list[Any],
-             request: Optional[HttpRequest] = None) -> Any:
-        deadline = time.monotonic() + self.config.deadline
-        request = request or self.codec.encode(operation, args)
-        return self.transport.call(self.codec, self._auth, operation, request, deadline)
-
-    def invoke(self, name: str, args: list[Any],
-               encode: Optional[Callable[[Operation[Any], list[Any]], HttpRequest]] = None
-               ) -> Any:
-        """Call ``name`` with legacy arguments (sessionID first); logins are recorded, and an
-        expired sessionID handed out earlier is renewed behind the caller's back."""
-        operation = OPERATIONS.get(name) or synthetic(name)
-        build = encode or self.codec.encode
-        if name == "login":
-            session_id = self.send(operation, args, build(operation, args))
-            if isinstance(session_id, str) and args:
-                self.sessions.handed_out(session_id, str(args[0]),
-                                         str(args[3]) if len(args) > 3 else None)
-            return session_id
-        held = args[0] if args else None
-        live = [self.sessions.live(held), *args[1:]]
-        try:
-            return self.send(operation, live, build(operation, live))
-        except SessionError:
-            if not isinstance(held, str) or not self.sessions.renewable(held):
-                raise
-            login = OPERATIONS["login"]
-            fresh = self.sessions.renew(held, lambda params: self.send(
-                login, list(params), build(login, list(params))))
-            again = [fresh, *args[1:]]
-            return self.send(operation, again, build(operation, again))
-
-    def close(self) -> None:
-        self.transport.close()
+def _invoke(pipeline: Pipeline, name: str, args: list[Any]) -> Any:
+    """Call ``name`` with legacy arguments (the sessionID first): any operation, modelled or
+    not, sent as given, its answer as plain data."""
+    operation = OPERATIONS.get(name) or synthetic(name)
+    return pipeline.run_as_given(operation, args,
+                                 time.monotonic() + pipeline.settings.deadline)
 
 
 class _Service:
@@ -270,19 +188,15 @@ class Client:
         if timeout is not None:
             settings["read_timeout"] = timeout
         endpoint = location or url.split("?", 1)[0]
-        self._sessions = _Sessions(secret_key)
-        config = Config.create(backend="soap", wsdl=url, soap_url=endpoint,
-                               merchant_code="legacy-client",
-                               secret_key=self._sessions.secret_key or "not-used", **settings)
-        self._caller = _Caller(config, self._sessions)
+        self.options = Settings.create(backend="soap", wsdl=url, soap_url=endpoint, **settings)
+        self._pipeline = _pipeline(self.options, secret_key)
         self._money: Callable[[Decimal], Any] = float if money == "float" else Decimal
         self.service = _Service(self)
-        self.options = config
 
     def _invoke(self, name: str, args: list[Any]) -> Any:
         plain = _arguments(name, args)
         try:
-            data = self._caller.invoke(name, plain)
+            data = _invoke(self._pipeline, name, plain)
         except APIError as exc:
             raise WebFault(exc) from exc
         return _wrap(data, self._money)
@@ -293,7 +207,7 @@ class Client:
         return asdict(obj)
 
     def close(self) -> None:
-        self._caller.close()
+        self._pipeline.close()
 
     def __enter__(self) -> Client:
         return self
@@ -304,7 +218,7 @@ class Client:
 
 # -- the PHP JSON-RPC helper ---------------------------------------------------------------------
 
-_RPC: dict[tuple[str, Optional[str]], _Caller] = {}
+_RPC: dict[tuple[str, Optional[str]], Pipeline] = {}
 _RPC_LOCK = threading.Lock()
 
 
@@ -315,7 +229,8 @@ def callRPC(request: Any, host: str, debug: bool = False, *,
     ``result`` comes back exactly as the server sent it (``"0"``-keyed objects, string
     numbers), objects readable as attributes or items. An error answer raises
     :class:`~avangate_compat.APIError` (the PHP helper printed it and returned nothing). Any
-    method passes through, modelled or not."""
+    method passes through, modelled or not. The request goes out as the facade's JSON-RPC 2.0
+    request: its ``id`` names the call, so an answer to another request is never read."""
     if not isinstance(host, str) or not host.strip():
         raise ConfigurationError("callRPC's host must be the JSON-RPC URL, a non-empty string")
     fields = request if isinstance(request, Mapping) else getattr(request, "__dict__", None)
@@ -327,22 +242,11 @@ def callRPC(request: Any, host: str, debug: bool = False, *,
                                                                          (list, tuple)):
         raise ValidationError("callRPC", "the request needs a method name and a params list")
     params = _arguments(method, params, "params")
-    request_id = sendable("callRPC", "id", fields.get("id", 1))
-    version = sendable("callRPC", "jsonrpc", fields.get("jsonrpc", "2.0"))
-    if isinstance(request_id, (list, dict)) or isinstance(version, (list, dict)):
-        raise ValidationError("callRPC", "the request's id and jsonrpc must be plain values")
-    caller = _rpc_caller(host, secret_key)
-
-    def encode(operation: Operation[Any], args: list[Any]) -> HttpRequest:
-        from .backends._json import dumps
-
-        body = dumps({"jsonrpc": version, "method": operation.name,
-                      "params": args, "id": request_id})
-        return HttpRequest("POST", host, body, {"Content-Type": "application/json",
-                                                 "Accept": "application/json"},
-                           context=request_id)
-
-    result = caller.invoke(method, params, encode)
+    for name in ("id", "jsonrpc"):  # not sent (the facade's request names the call), but checked
+        value = sendable("callRPC", name, fields.get(name, 1))
+        if isinstance(value, (list, dict)):
+            raise ValidationError("callRPC", "the request's id and jsonrpc must be plain values")
+    result = _invoke(_rpc_pipeline(host, secret_key), method, params)
     if debug:
         print(method, result)  # the PHP helper's $Debug
     return _wrap(result, _keep)
@@ -352,14 +256,12 @@ def _keep(value: Decimal) -> Decimal:
     return value
 
 
-def _rpc_caller(host: str, secret_key: Optional[str]) -> _Caller:
+def _rpc_pipeline(host: str, secret_key: Optional[str]) -> Pipeline:
+    """One pipeline per host and key, shared by every thread: one re-login per expiry."""
     key = (host, secret_key)
     with _RPC_LOCK:
-        caller = _RPC.get(key)
-        if caller is None:
-            sessions = _Sessions(secret_key)
-            config = Config.create(backend="jsonrpc", jsonrpc_url=host,
-                                   merchant_code="legacy-client",
-                                   secret_key=sessions.secret_key or "not-used")
-            caller = _RPC[key] = _Caller(config, sessions)
-        return caller
+        pipeline = _RPC.get(key)
+        if pipeline is None:
+            settings = Settings.create(backend="jsonrpc", jsonrpc_url=host)
+            pipeline = _RPC[key] = _pipeline(settings, secret_key)
+        return pipeline

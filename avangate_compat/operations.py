@@ -8,13 +8,12 @@ facade method needs no cast; a test holds each handle's type against the spec.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generic, Optional, TypeVar
+from typing import Any, Generic, Optional, TypeVar
 
 import attrs
 
 from . import models
 from . import validate as v
-from .config import Config
 from .errors import ValidationError
 from .spec import OperationSpec, ParamSpec, RestSpec, item_type, load
 
@@ -37,8 +36,8 @@ class Operation(Generic[T]):
     spec: OperationSpec
     params: tuple[Param, ...]
     result: type[T]
-    layout: Optional[Callable[[Config, list[Any]], list[Any]]] = None
-    """Rearranges the SOAP/JSON-RPC arguments where their layout is a setting."""
+    raw: bool = False
+    """Not modelled by the spec (``call_raw``, the legacy clients): sent as given."""
     required: int = attrs.field(init=False)
     """How many arguments must be given (the last ones may be optional)."""
 
@@ -78,20 +77,6 @@ class Operation(Generic[T]):
                 for p, a in zip(self.params, args)]
 
 
-def _update_lead_layout(config: Config, args: list[Any]) -> list[Any]:
-    """updateLead's SOAP/JSON-RPC layout is not documented (docs/api-facts.md): ``"code,lead"``
-    sends ``(sessionID, LeadCode, Lead)``; ``"lead"`` sends ``(sessionID, Lead)`` with the code
-    inside the lead."""
-    code, lead = args
-    return [code, lead] if config.update_lead_layout == "code,lead" \
-        else [{**lead, "LeadCode": code}]
-
-
-LAYOUTS: dict[str, Callable[[Config, list[Any]], list[Any]]] = {
-    "update_lead": _update_lead_layout,
-}
-
-
 def result_type(type_name: str) -> Any:
     """The Python type a spec type converts to: ``"Lead[]"`` -> ``list[models.Lead]``."""
     name, is_list = item_type(type_name)
@@ -111,9 +96,8 @@ def _checker(operation: str, param: ParamSpec) -> v.Checker:
 
 
 def _build(spec: OperationSpec) -> Operation[Any]:
-    layout = LAYOUTS[spec.layout] if spec.layout else None
     return Operation(spec, tuple(Param(p.name, _checker(spec.name, p)) for p in spec.params),
-                     result_type(spec.result), layout)
+                     result_type(spec.result))
 
 
 OPERATIONS: dict[str, Operation[Any]] = {
@@ -124,7 +108,7 @@ def synthetic(name: str) -> Operation[Any]:
     """An operation the spec does not model, for pass-through calls (``call_raw``, the legacy
     clients): no argument checks, the answer as sent, never repeated once it may have run."""
     return Operation(OperationSpec(name=name, params=(), result="any", idempotent=False), (),
-                     object)
+                     object, raw=True)
 
 
 def typed(name: str, result: type[T]) -> Operation[T]:

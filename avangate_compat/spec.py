@@ -48,7 +48,7 @@ class RestSpec:
     ``query`` names the parameter sent as query string (a mapping), or lists the parameters
     sent as query fields; parameters left out are not sent. ``unwrap`` is the key the answer
     nests the result under; ``inferred`` replaces all of them where REST needs several
-    requests (a function of ``backends.rest.INFERRED``).
+    requests (a ``requests.rest.<operation>`` handler of ``customizations.HANDLERS``).
 
     How the answer is shaped, where REST differs from the other protocols: ``zero_keyed``
     names the members sent ``"0"``-keyed at any depth (an object as ``{"0": object}``, a

@@ -15,23 +15,39 @@ import ssl
 import sys
 import warnings
 from types import FrameType
-from typing import Any, Optional
+from typing import Any, Optional, Protocol, Union
 from urllib.parse import unquote, urlsplit
 
 import urllib3
 from urllib3 import exceptions as u3exc
 from urllib3.util.ssl_ import create_urllib3_context
 
-from .config import Config
 from .errors import InsecureTLSWarning, TransportError
 
 log = logging.getLogger("avangate_compat")
 
 _URLLIB3_2 = not urllib3.__version__.startswith("1.")  # type: ignore[attr-defined]
+
+class TLSSettings(Protocol):
+    """What the TLS and proxy options are made of: the transport's settings, or all of them."""
+
+    @property
+    def verify_tls(self) -> Union[bool, str]: ...
+    @property
+    def client_cert(self) -> Optional[str]: ...
+    @property
+    def client_key(self) -> Optional[str]: ...
+    @property
+    def tls_min_version(self) -> str: ...
+    @property
+    def proxy(self) -> Optional[str]: ...
+    @property
+    def endpoint(self) -> str: ...
+
 _TLS_VERSIONS = {"1.2": ssl.TLSVersion.TLSv1_2, "1.3": ssl.TLSVersion.TLSv1_3}
 
 
-def tls_options(config: Config) -> dict[str, Any]:
+def tls_options(config: TLSSettings) -> dict[str, Any]:
     """urllib3 pool keywords for the client's TLS settings, worked out once per client.
 
     ``verify_tls=True`` means the system's CA store, or the bundle ``SSL_CERT_FILE`` names when
@@ -51,7 +67,7 @@ def tls_options(config: Config) -> dict[str, Any]:
     return options
 
 
-def minimum_version(config: Config) -> dict[str, Any]:
+def minimum_version(config: TLSSettings) -> dict[str, Any]:
     """The pool keyword that sets the oldest TLS version accepted. urllib3 2 takes it as
     ``ssl_minimum_version``; urllib3 1.26 (what Python 3.9 gets beside vcrpy, which needs it
     there) only through an ``ssl_context`` of ours, which must then hold the CA store too."""
@@ -77,7 +93,7 @@ def _outside_the_package() -> int:
     return level
 
 
-def warn_unverified(config: Config) -> None:
+def warn_unverified(config: TLSSettings) -> None:
     """``verify_tls=False``, said loudly once per client (to the line that made it)."""
     warnings.warn(f"verify_tls=False: the certificate of {config.endpoint} is NOT checked; "
                   "anyone on the path can read and change this client's traffic, its "
@@ -98,7 +114,7 @@ def proxy_target(proxy: str) -> tuple[str, Optional[dict[str, str]]]:
 
 
 def proxy_error(operation: str, backend: str, causes: list[BaseException], proxy: str,
-                 url: str, config: Optional[Config]) -> TransportError:
+                 url: str, config: Optional[TLSSettings]) -> TransportError:
     """A failure on the way through the proxy: it names the proxy (never its credentials), or
     the server behind it when TLS with that server failed."""
     at = f"proxy {host_port(proxy)}"
@@ -179,7 +195,7 @@ def _is_ip(name: str) -> bool:
     return True
 
 
-def tls_reason(causes: list[BaseException], config: Optional[Config]) -> str:
+def tls_reason(causes: list[BaseException], config: Optional[TLSSettings]) -> str:
     minimum = config.tls_min_version if config is not None else "1.2"
     for cause in causes:
         if isinstance(cause, ssl.SSLCertVerificationError):

@@ -1,7 +1,9 @@
 """The one HTTP transport of all three protocols: pooled connections, timeouts, a total deadline
 per call, a cap on the answer's size, failures classified by exception type, and the retry
 policy. Codecs turn calls into :class:`HttpRequest` and :class:`Answer` into data; this module
-moves the bytes.
+moves the bytes. It knows no operation, session or API error code: a request carries its label
+(for messages) and whether its body may be logged; :class:`RetryPolicy` decides from a failure,
+and whether the request is safe to repeat, if and when to send it again.
 
 - **Deadline**: ``connect_timeout`` and ``read_timeout`` bound each socket operation, which does
   not bound a server that trickles one byte per second. Every exchange therefore has an absolute
@@ -23,14 +25,13 @@ import itertools
 import logging
 import math
 import random
-import re
 import socket
 import ssl
 import threading
 import time
 import zlib
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Optional, Protocol
+from typing import TYPE_CHECKING, Any, Optional, Union
 from urllib.parse import urlencode
 
 import attrs
@@ -39,10 +40,10 @@ from urllib3 import connectionpool as u3pool
 from urllib3 import exceptions as u3exc
 
 from ._version import __version__
-from .config import Config
-from .errors import APIError, AvangateError, RateLimitError, RawAnswer, TransportError, api_error
-from .logs import WIRE_LOGGER, wire_requested
+from .errors import AvangateError, RateLimitError, TransportError
+from .logs import wire_requested
 from .tls import (
+    TLSSettings,
     host_port,
     os_reason,
     proxy_error,
@@ -51,9 +52,13 @@ from .tls import (
     tls_reason,
     warn_unverified,
 )
+from .wire import WIRE_LIMIT, Secrets, excerpt, log_answer, log_request, scrub
+
+__all__ = ["WIRE_LIMIT", "Answer", "HttpRequest", "HttpSettings", "RetryPolicy", "Secrets",
+           "Transport", "excerpt", "make_pool", "scrub"]
 
 if TYPE_CHECKING:
-    from .operations import Operation
+    from .config import Settings
 
 log = logging.getLogger("avangate_compat")
 USER_AGENT = f"avangate-compat/{'.'.join(__version__.split('.')[:2])} (+urllib3)"
@@ -64,7 +69,9 @@ _CHUNK = 64 * 1024
 @attrs.frozen
 class HttpRequest:
     """One HTTP request a codec built; ``context`` is what its decoder needs back (the JSON-RPC
-    id). Headers that change per attempt (the REST signature) are added by the auth."""
+    id), ``label`` names it in errors and the wire log (the operation), ``quiet`` keeps its
+    body and its answer's out of the wire log (they carry credentials). Headers that change per
+    attempt (the REST signature) are added by the auth."""
 
     method: str
     url: str
@@ -72,6 +79,29 @@ class HttpRequest:
     headers: Mapping[str, str] = attrs.field(factory=dict)
     params: Optional[Mapping[str, Any]] = None
     context: Any = None
+    label: str = "request"
+    quiet: bool = False
+
+
+class HttpSettings:
+    """What the transport needs of the settings, and nothing else (no credentials)."""
+
+    __slots__ = ("client_cert", "client_key", "connect_timeout", "deadline", "endpoint",
+                 "log_wire", "max_answer_bytes", "proxy", "read_timeout", "tls_min_version",
+                 "verify_tls")
+
+    def __init__(self, settings: Settings) -> None:
+        self.connect_timeout: float = settings.connect_timeout
+        self.read_timeout: float = settings.read_timeout
+        self.deadline: float = settings.deadline
+        self.max_answer_bytes: int = settings.max_answer_bytes
+        self.log_wire: bool = settings.log_wire
+        self.verify_tls: Union[bool, str] = settings.verify_tls
+        self.proxy: Optional[str] = settings.proxy
+        self.client_cert: Optional[str] = settings.client_cert
+        self.client_key: Optional[str] = settings.client_key
+        self.tls_min_version: str = settings.tls_min_version
+        self.endpoint: str = settings.endpoint  # named by the verify_tls=False warning
 
 
 @attrs.frozen
@@ -220,7 +250,7 @@ _POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
 # -- the exchange ----------------------------------------------------------------------------------
 
 
-def make_pool(config: Config) -> urllib3.PoolManager:
+def make_pool(config: HttpSettings) -> urllib3.PoolManager:
     """One client's keep-alive connections (sized for a few dozen threads), on urllib3
     directly: requests would prepare, merge settings and build cookies on every call, work
     that is done once here. A proxy is the ``proxy`` setting; the environment's is not used,
@@ -245,69 +275,38 @@ def make_pool(config: Config) -> urllib3.PoolManager:
 _HEADERS = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"}
 
 
-class Auth(Protocol):
-    """What the transport needs of the authentication strategy."""
-
-    def sign(self, request: HttpRequest) -> HttpRequest:
-        """The request as sent this attempt (a fresh signature for REST)."""
-
-    def secrets(self) -> list[str]:
-        """Values no error may show (scrubbed from answer excerpts)."""
-
-
-class Decoder(Protocol):
-    name: str
-
-    def decode(self, operation: Operation[Any], request: HttpRequest, answer: Answer) -> Any:
-        """The answer as plain data, or the protocol's error raised."""
-
-
 class Transport:
     """One client's connection pool, and every exchange it makes within a deadline."""
 
-    def __init__(self, config: Config, backend: str) -> None:
+    def __init__(self, config: HttpSettings, backend: str, secrets: Secrets) -> None:
         self.config = config
         self.backend = backend
+        self.secrets = secrets
         self.pool = make_pool(config)
         self.wire = config.log_wire or wire_requested()
+        # the usual case, a call far from its deadline, needs no Timeout of its own
+        self._timeout = urllib3.Timeout(connect=config.connect_timeout, read=config.read_timeout)
+        self._longest = max(config.connect_timeout, config.read_timeout)
 
     def close(self) -> None:
         self.pool.clear()
 
-    def call(self, decoder: Decoder, auth: Auth, operation: Operation[Any],
-             request: HttpRequest, deadline: float) -> Any:
-        """Send ``request`` (again when that is safe and the deadline allows) and decode the
-        answer. Errors carry an excerpt of the answer, secrets scrubbed."""
-        attempt = 0
-        while True:
-            try:
-                signed = auth.sign(request)
-                if self.wire:
-                    _log_request(operation.name, signed, auth.secrets())
-                answer = self.exchange(operation.name, signed, deadline)
-                if self.wire:
-                    _log_answer(operation.name, answer, auth.secrets())
-                try:
-                    return decoder.decode(operation, request, answer)
-                except (APIError, TransportError) as exc:
-                    exc.answer = excerpt(answer, auth.secrets())
-                    raise
-            except (TransportError, RateLimitError) as exc:
-                delay = retry_delay(self.config, operation.idempotent, exc, attempt, deadline)
-                if delay is None:
-                    raise
-                attempt += 1
-                log.warning("%s over %s: %s; retry %d in %.2fs", operation.name, self.backend,
-                            exc.message if isinstance(exc, TransportError)
-                            else "rate limited by the server", attempt, delay)
-                self.sleep(delay)
-
     sleep = staticmethod(time.sleep)  # between retries; tests record it instead
 
-    def exchange(self, operation: str, request: HttpRequest, deadline: float) -> Answer:
+    def send(self, request: HttpRequest, deadline: float) -> Answer:
         """One HTTP exchange, finished (or abandoned) by ``deadline`` (a ``time.monotonic()``
-        instant); transport failures become :class:`TransportError` with their ``failure``."""
-        config, backend = self.config, self.backend
+        instant), logged on the wire log when asked; transport failures become
+        :class:`TransportError` with their ``failure``."""
+        if not self.wire:
+            return self.exchange(request, deadline)
+        log_request(request, list(self.secrets))
+        answer = self.exchange(request, deadline)
+        log_answer(request, answer, list(self.secrets))
+        return answer
+
+    def exchange(self, request: HttpRequest, deadline: float) -> Answer:
+        """:meth:`send` without the wire log."""
+        config, backend, operation = self.config, self.backend, request.label
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise _deadline_error(operation, backend, config)
@@ -319,8 +318,9 @@ class Transport:
         if request.params:
             url += ("&" if "?" in url else "?") + urlencode(request.params, doseq=True)
         try:
-            timeout = urllib3.Timeout(connect=min(config.connect_timeout, remaining),
-                                      read=min(config.read_timeout, remaining))
+            timeout = self._timeout if remaining >= self._longest else urllib3.Timeout(
+                connect=min(config.connect_timeout, remaining),
+                read=min(config.read_timeout, remaining))
             response = self.pool.urlopen(
                 request.method, url, body=request.body, headers={**_HEADERS, **request.headers},
                 timeout=timeout, retries=False, redirect=False, preload_content=False,
@@ -336,7 +336,8 @@ class Transport:
         except TransportError:
             raise
         except (u3exc.HTTPError, OSError, ValueError) as exc:
-            # the read timeout is cut to what remains, so it can fire just before the watchdog
+            # A socket timeout cut to the time left ends at the deadline too, at times a moment
+            # before the watchdog: past the deadline, the deadline is what ended the exchange.
             if exchange.expired or time.monotonic() >= deadline:
                 raise _deadline_error(operation, backend, config) from exc
             raise transport_error(operation, backend, exc, url, config) from exc
@@ -353,84 +354,46 @@ _RETRY_IF_IDEMPOTENT = frozenset({"timeout", "disconnected", "http"})
 _RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
 
-def retry_delay(config: Config, idempotent: bool, exc: AvangateError, attempt: int,
-                deadline: float) -> Optional[float]:
-    """Seconds to wait before repeating a call, or ``None`` when it must not be repeated.
+class RetryPolicy:
+    """When to send a request again (README, "Errors"): the settings' retry count and backoff.
 
-    Never sent (no connection) or refused unrun (429): any operation. Sent, then no answer
-    (timeout, dropped) or a bare 5xx: only an operation safe to repeat. Waits grow
-    exponentially with jitter up to ``retry_backoff_max``; a server's ``Retry-After`` is
-    honoured; no wait may pass the call's deadline."""
-    if attempt >= config.max_retries:
-        return None
-    if isinstance(exc, TransportError):
-        retryable = not exc.sent or (
-            idempotent and exc.failure in _RETRY_IF_IDEMPOTENT
-            and (exc.failure != "http" or exc.http_status in _RETRY_STATUSES))
-        advised = exc.retry_after
-    else:
-        retryable = isinstance(exc, RateLimitError)
-        advised = exc.retry_after if isinstance(exc, RateLimitError) else None
-    if not retryable:
-        return None
-    backoff = min(config.retry_backoff_max, config.retry_backoff * 2.0 ** attempt)
-    delay = backoff / 2 + random.uniform(0, backoff / 2)  # noqa: S311 - jitter, not secrets
-    if advised is not None:
-        delay = max(delay, advised)
-    if time.monotonic() + delay >= deadline:
-        return None
-    return delay
+    Never sent (no connection) or refused unrun (429): any request. Sent, then no answer
+    (timeout, dropped) or a bare 5xx: only a request safe to repeat. Waits grow exponentially
+    with jitter up to ``backoff_max``; a server's ``Retry-After`` is honoured; no wait may pass
+    the call's deadline."""
 
+    __slots__ = ("backoff", "backoff_max", "max_retries")
 
-_EXCERPT = 2000
-WIRE_LIMIT = 4096
-"""Bytes of each body the wire log shows; the rest is cut, with the length said."""
-_HASHES = re.compile(r"\b[0-9a-fA-F]{32,128}\b")
-_WIRE = logging.getLogger(WIRE_LOGGER)
-_SECRET_HEADERS = frozenset({"x-avangate-authentication", "authorization", "cookie",
-                             "set-cookie", "proxy-authorization"})
+    def __init__(self, settings: Settings) -> None:
+        self.max_retries: int = settings.max_retries
+        self.backoff: float = settings.retry_backoff
+        self.backoff_max: float = settings.retry_backoff_max
 
-
-def scrub(text: str, secrets: list[str]) -> str:
-    """``text`` with every secret replaced, and anything shaped like a hash or session id."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<secret>")
-    return _HASHES.sub("<hash>", text)
+    def delay(self, exc: AvangateError, idempotent: bool, attempt: int,
+              deadline: float) -> Optional[float]:
+        """Seconds to wait before attempt ``attempt + 1``, or ``None``: do not repeat."""
+        if attempt >= self.max_retries:
+            return None
+        if isinstance(exc, TransportError):
+            retryable = not exc.sent or (
+                idempotent and exc.failure in _RETRY_IF_IDEMPOTENT
+                and (exc.failure != "http" or exc.http_status in _RETRY_STATUSES))
+            advised = exc.retry_after
+        else:
+            retryable = isinstance(exc, RateLimitError)
+            advised = exc.retry_after if isinstance(exc, RateLimitError) else None
+        if not retryable:
+            return None
+        backoff = min(self.backoff_max, self.backoff * 2.0 ** attempt)
+        delay = backoff / 2 + random.uniform(0, backoff / 2)  # noqa: S311 - jitter, not secrets
+        if advised is not None:
+            delay = max(delay, advised)
+        if time.monotonic() + delay >= deadline:
+            return None
+        return delay
 
 
-def excerpt(answer: Answer, secrets: list[str]) -> RawAnswer:
-    """What an error keeps of the answer for debugging: status, headers, the body's start,
-    with every secret the client holds (and anything shaped like a hash) replaced."""
-    text = answer.body[:_EXCERPT].decode("utf-8", "replace")
-    headers = {k: scrub(v, secrets) for k, v in answer.headers.items()
-               if k.lower() not in _SECRET_HEADERS}
-    return RawAnswer(answer.status, headers, scrub(text, secrets))
-
-
-def _wire_body(operation: str, body: Optional[bytes], secrets: list[str]) -> str:
-    if not body:
-        return "(no body)"
-    if operation == "login":  # the hash goes out, a session id comes back: neither is shown
-        return f"({len(body)} bytes of login, not shown)"
-    shown = scrub(body[:WIRE_LIMIT].decode("utf-8", "replace"), secrets)
-    return shown if len(body) <= WIRE_LIMIT else f"{shown}... ({len(body)} bytes in all)"
-
-
-def _log_request(operation: str, request: HttpRequest, secrets: list[str]) -> None:
-    headers = {k: ("<redacted>" if k.lower() in _SECRET_HEADERS else v)
-               for k, v in request.headers.items()}
-    _WIRE.debug("%s -> %s %s %s\n%s", operation, request.method,
-                scrub(request.url, secrets), headers,
-                _wire_body(operation, request.body, secrets))
-
-
-def _log_answer(operation: str, answer: Answer, secrets: list[str]) -> None:
-    _WIRE.debug("%s <- HTTP %s %s\n%s", operation, answer.status, answer.content_type,
-                _wire_body(operation, answer.body, secrets))
-
-
-def _read_body(response: urllib3.BaseHTTPResponse, config: Config, operation: str,
+def _read_body(response: urllib3.BaseHTTPResponse, config: HttpSettings, operation: str,
                backend: str, exchange: _Exchange) -> bytes:
     """The whole body, decompressed here in bounded steps (urllib3 1.x would inflate a whole
     network read at once: 64 KiB of a gzip bomb is 64 MB), refused past the size cap."""
@@ -521,7 +484,7 @@ def _cut_in_headers(method: str, status: int, headers: Mapping[str, str], body: 
     return "Content-Length" not in headers and "Transfer-Encoding" not in headers
 
 
-def _deadline_error(operation: str, backend: str, config: Config) -> TransportError:
+def _deadline_error(operation: str, backend: str, config: HttpSettings) -> TransportError:
     return TransportError(operation, backend, f"no complete answer within the call's deadline "
                                               f"of {config.deadline:g} s", failure="deadline")
 
@@ -546,7 +509,7 @@ _FAILURES: list[tuple[type[BaseException], str, str]] = [
 
 
 def transport_error(operation: str, backend: str, exc: BaseException, url: str = "",
-                     config: Optional[Config] = None) -> TransportError:
+                     config: Optional[TLSSettings] = None) -> TransportError:
     """The failure as a :class:`TransportError` that names where it happened (host and port;
     the proxy's, never its credentials, when the proxy was the problem) and, for TLS, why in
     words. Only runs on the failure path."""
@@ -581,33 +544,3 @@ def _causes(exc: BaseException) -> list[BaseException]:
         todo.extend([getattr(item, "reason", None), *item.args[:1], item.__cause__,
                      item.__context__])
     return seen
-
-
-def retry_after(answer: Answer) -> Optional[float]:
-    """``Retry-After`` in seconds (delta or HTTP date), or ``None``."""
-    value = answer.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(min(int(value), 86400))
-    try:
-        from email.utils import parsedate_to_datetime
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def http_failure(operation: str, backend: str, answer: Answer) -> AvangateError:
-    """An HTTP status outside 2xx without the protocol's error body (a proxy page, a bare 503):
-    the same error on every backend, a :class:`RateLimitError` for 429."""
-    wait = retry_after(answer)
-    if answer.status == 429:
-        return api_error(operation, backend, None, "too many requests", 429, retry_after=wait)
-    what = "redirected" if 300 <= answer.status < 400 else "HTTP error"
-    return TransportError(operation, backend, f"{what} without a {_PROTOCOLS[backend]} answer "
-                                              f"({answer.content_type})", answer.status,
-                          failure="http", retry_after=wait)
-
-
-_PROTOCOLS = {"soap": "SOAP", "jsonrpc": "JSON-RPC", "rest": "REST"}

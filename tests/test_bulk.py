@@ -3,6 +3,7 @@ walked page by page (prefetching the next one)."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from typing import Any, Callable
@@ -12,7 +13,9 @@ import pytest
 from avangate_compat import Client, NotFoundError, ValidationError
 from avangate_compat.sandbox import Sandbox
 
+from . import fakehttp
 from .conftest import BACKENDS
+from .fakehttp import Request, http
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -39,19 +42,19 @@ def test_map_takes_argument_tuples_and_typed_handles(make_client: Callable[..., 
     assert [o.value for o in outcomes] == [True, True]
 
 
-def test_map_never_starts_more_calls_than_the_rate_allows(
+def test_map_never_sends_more_requests_than_the_rate_allows(
         make_client: Callable[..., Client]) -> None:
     client = make_client("rest")
     starts: list[float] = []
     lock = threading.Lock()
-    real_call = client.call
+    real_send = client._transport.send
 
-    def timed(operation: Any, *args: Any) -> Any:
+    def timed(request: Any, deadline: float) -> Any:  # every request sent: the cap's unit
         with lock:
             starts.append(time.monotonic())
-        return real_call(operation, *args)
+        return real_send(request, deadline)
 
-    client.call = timed  # type: ignore[method-assign]
+    client._transport.send = timed  # type: ignore[method-assign]
     outcomes = client.map("getProductByCode", ["04C26C50F8"] * 30, max_workers=8,
                           rate_limit=40)
     assert all(o.ok for o in outcomes)
@@ -59,6 +62,24 @@ def test_map_never_starts_more_calls_than_the_rate_allows(
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert min(gaps) >= 1 / 40 - 0.005  # evenly spaced: never a burst
     assert starts[-1] - starts[0] >= 29 / 40 - 0.01
+
+
+def test_map_paces_retries_too() -> None:
+    """The cap counts every request sent: a server answering bare 503s to reads sees no more
+    than ``rate_limit`` requests in any one-second window, retries included."""
+    seen: list[float] = []
+
+    def busy(_request: Request, conn: socket.socket) -> None:
+        seen.append(time.monotonic())
+        conn.sendall(http("503 Service Unavailable", b"<html>busy</html>", "text/html"))
+
+    with fakehttp.serve(busy) as server:
+        client = Client(backend="rest", merchant_code="M", secret_key="S", base_url=server.url,
+                        max_retries=2, retry_backoff=0.01, retry_backoff_max=0.01)
+        outcomes = client.map("getLead", ["L1"] * 6, max_workers=4, rate_limit=10)
+    assert [getattr(o.error, "http_status", None) for o in outcomes] == [503] * 6
+    assert len(seen) == 18  # each read sent three times
+    assert max(sum(1 for t in seen if start <= t < start + 1) for start in seen) <= 10
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

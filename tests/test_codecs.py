@@ -16,6 +16,7 @@ from avangate_compat import APIError, Client, Config, NotFoundError, TransportEr
 from avangate_compat.backends import create
 from avangate_compat.backends.jsonrpc import JsonRpcCodec
 from avangate_compat.backends.rest import RestCodec
+from avangate_compat.customizations import HANDLERS
 from avangate_compat.operations import OPERATIONS
 from avangate_compat.transport import Answer, HttpRequest
 
@@ -61,7 +62,7 @@ def test_rest_requests_follow_the_spec_routes() -> None:
     added = codec.decode(OPERATIONS["addLead"], codec.encode(OPERATIONS["addLead"], [{}]),
                          _answer(b'{"LeadResponse": {"LeadCode": "X"}}', 201))
     assert added == {"LeadCode": "X"}  # unwrapped as the route says
-    assert codec.composite(OPERATIONS["setProductStatus"]) is not None  # inferred: GET + PUT
+    assert HANDLERS.lookup("requests", "rest", "setProductStatus")  # inferred: GET + PUT
 
 
 def test_soap_request_is_built_from_the_wsdl_and_answers_read_as_data() -> None:

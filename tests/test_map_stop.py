@@ -132,14 +132,14 @@ def test_a_bug_in_a_call_stops_the_run_and_keeps_the_other_outcomes(
         sandbox: Sandbox, make_client: Callable[..., Client], backend: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
     client = make_client(backend)
-    real, counter = client.call, itertools.count()
+    real, counter = client._call, itertools.count()
 
-    def call(operation: Any, *args: Any) -> Any:
+    def call(operation: Any, args: Any, pace: Any) -> Any:  # what map runs for each item
         if next(counter) == 3:
             raise RuntimeError("a bug, not an API error")
-        return real(operation, *args)
+        return real(operation, args, pace)
 
-    monkeypatch.setattr(client, "call", call)
+    monkeypatch.setattr(client, "_call", call)
     with pytest.raises(MapAborted) as caught:
         client.map("getLead", ["60E6C4B574"] * 30, max_workers=1)
     stop = caught.value

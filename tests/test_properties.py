@@ -77,14 +77,14 @@ def _strict_json(body: bytes) -> None:
 def _record_bodies(client: Client) -> list[bytes]:
     bodies: list[bytes] = []
     transport = client._transport
-    original: Callable[..., Any] = transport.exchange
+    original: Callable[..., Any] = transport.send
 
-    def exchange(operation: str, request: HttpRequest, deadline: float) -> Any:
+    def send(request: HttpRequest, deadline: float) -> Any:
         if request.body:
             bodies.append(request.body)
-        return original(operation, request, deadline)
+        return original(request, deadline)
 
-    transport.exchange = exchange  # type: ignore[method-assign]
+    transport.send = send  # type: ignore[method-assign]
     return bodies
 
 

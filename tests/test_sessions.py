@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable
+from collections.abc import Generator, Iterator
+from typing import Any, Callable
 
 import pytest
 
 from avangate_compat import AuthenticationError, Client, SessionError
+from avangate_compat.auth import Call
 from avangate_compat.sandbox import Sandbox
-from avangate_compat.session import SessionManager
+from avangate_compat.session import Login, SessionManager
 
 from .conftest import SESSION_BACKENDS
 
@@ -129,25 +131,40 @@ def test_two_clients_two_accounts_side_by_side(sandbox: Sandbox,
     assert good.login_count == 1
 
 
+def _logins(ids: Iterator[str]) -> Login:
+    """A login that yields no call: the next id of ``ids``."""
+    def login(_deadline: float) -> Generator[Call, Any, str]:
+        return next(ids)
+        yield  # a generator, as a real login is
+    return login
+
+
+def _get(manager: SessionManager) -> str:
+    """The manager's sessionID, its (call-free) login run to the end."""
+    flow = manager.acquire(_FAR)
+    with pytest.raises(StopIteration) as done:
+        next(flow)
+    return str(done.value.value)
+
+
 def test_session_manager_invalidate_only_drops_the_refused_id() -> None:
-    ids = iter(["first", "second", "third"])
-    manager = SessionManager(lambda _deadline: next(ids), lifetime=600, margin=60)
-    assert manager.get(_FAR) == "first"
+    manager = SessionManager(_logins(iter(["first", "second", "third"])), lifetime=600,
+                             margin=60)
+    assert _get(manager) == "first"
     manager.invalidate("stale-id-from-another-thread")
-    assert manager.get(_FAR) == "first"
+    assert _get(manager) == "first"
     manager.invalidate("first")
-    assert manager.get(_FAR) == "second"
+    assert _get(manager) == "second"
     assert manager.login_count == 2
     assert "first" not in repr(manager) and "second" not in repr(manager)
 
 
 def test_session_manager_renews_by_its_clock() -> None:
     now = [0.0]
-    ids = iter(["a", "b"])
-    manager = SessionManager(lambda _deadline: next(ids), lifetime=600, margin=60,
+    manager = SessionManager(_logins(iter(["a", "b"])), lifetime=600, margin=60,
                              clock=lambda: now[0])
-    assert manager.get(_FAR) == "a"
+    assert _get(manager) == "a"
     now[0] = 539.0
-    assert manager.get(_FAR) == "a"
+    assert _get(manager) == "a"
     now[0] = 540.0
-    assert manager.get(_FAR) == "b"
+    assert _get(manager) == "b"

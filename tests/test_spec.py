@@ -17,7 +17,7 @@ import attrs
 import pytest
 
 from avangate_compat import models, validate
-from avangate_compat.backends import rest
+from avangate_compat.customizations import HANDLERS
 from avangate_compat.operations import OPERATIONS, result_type
 from avangate_compat.sandbox import schema as sandbox_schema
 from avangate_compat.sandbox.rest import rest_routes
@@ -131,9 +131,15 @@ def table_drift(data: dict[str, Any]) -> list[str]:
             problems.append(f"{name}: result {table.result} != {op.result}")
         if op.session and op.rest is None:
             problems.append(f"{name}: no REST mapping (a route, or an inferred one)")
-        if op.rest is not None and (op.rest.inferred is not None) != (name in rest.INFERRED):
-            problems.append(f"{name}: rest.inferred in the spec and backends.rest.INFERRED "
-                            "disagree")
+        several = HANDLERS.lookup("requests", "rest", name) is not None
+        if op.rest is not None and (op.rest.inferred is not None) != several:
+            problems.append(f"{name}: rest.inferred in the spec and the registered REST "
+                            "requests handler disagree")
+        for backend in ("soap", "jsonrpc"):
+            arranged = HANDLERS.lookup("arguments", backend, name) is not None
+            if (op.layout is not None) != arranged:
+                problems.append(f"{name}: the spec's layout mark and the registered {backend} "
+                                "arguments handler disagree")
     return problems
 
 

@@ -3,15 +3,16 @@
 
 Codecs know nothing of models, sessions or sockets: they take wire-ready arguments (the
 sessionID first, for SOAP and JSON-RPC, added by the session auth) and return plain Python data;
-every error rule of a protocol lives in its codec, testable on bytes. The SOAP module (and with
-it zeep and lxml) is imported only when a SOAP client is built.
+every error rule of a protocol lives in its codec, testable on bytes: an HTTP status becomes an
+error class here, never in the transport. The SOAP module (and with it zeep and lxml) is
+imported only when a SOAP client is built. Each codec gets the settings without credentials.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ..config import Config
+from ..config import Settings
 from ..transport import Answer, HttpRequest
 
 if TYPE_CHECKING:
@@ -27,11 +28,11 @@ class Codec(Protocol):
     def decode(self, operation: Operation[Any], request: HttpRequest, answer: Answer) -> Any:
         """The answer as plain data, or the protocol's error raised; no I/O."""
 
-    def composite(self, operation: Operation[Any]) -> Optional[Callable[..., Any]]:
-        """A several-request mapping, where the protocol documents no single request."""
+    def raw_args(self, method: str, params: tuple[Any, ...]) -> list[Any]:
+        """``call_raw``'s arguments as this protocol sends a call nobody modelled."""
 
 
-def create(config: Config) -> Codec:
+def create(config: Settings) -> Codec:
     """The codec of the configured protocol (the SOAP one loads its WSDL, once per process)."""
     if config.backend == "jsonrpc":
         from .jsonrpc import JsonRpcCodec

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
-from ..config import Config
+from ..config import Settings
 from ..errors import AvangateError, TransportError, api_error
-from ..transport import Answer, HttpRequest, http_failure, retry_after
+from ..transport import Answer, HttpRequest
+from ._answers import http_failure, retry_after
 from ._json import dumps, loads
 
 if TYPE_CHECKING:
@@ -24,23 +25,28 @@ _HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 class JsonRpcCodec:
     name = "jsonrpc"
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Settings) -> None:
         self._url = config.jsonrpc_endpoint
 
     def encode(self, operation: Operation[Any], args: list[Any]) -> HttpRequest:
         # The id names the call (method and arguments after the sessionID), not its position:
         # the answer must echo it, and recorded traffic replays in any order.
-        call_args = args[1:] if operation.needs_session else []
-        request_id = zlib.crc32(dumps([operation.name, call_args])) & 0x7FFFFFFF
-        body = dumps({"jsonrpc": "2.0", "id": request_id, "method": operation.name,
-                      "params": args})
-        return HttpRequest("POST", self._url, body, _HEADERS, context=request_id)
+        # Each argument is encoded once; the id's list and the params are joined from them,
+        # exactly as one dumps() of each would have written them.
+        parts = [dumps(arg) for arg in args]
+        name = dumps(operation.name)
+        named = b",".join(parts[1:] if operation.needs_session else ())
+        request_id = zlib.crc32(b"[%s,[%s]]" % (name, named)) & 0x7FFFFFFF
+        body = b'{"jsonrpc":"2.0","id":%d,"method":%s,"params":[%s]}' % (
+            request_id, name, b",".join(parts))
+        return HttpRequest("POST", self._url, body, _HEADERS, context=request_id,
+                           label=operation.name)
 
     def decode(self, operation: Operation[Any], request: HttpRequest, answer: Answer) -> Any:
         return read_answer(operation.name, answer, request.context)
 
-    def composite(self, operation: Operation[Any]) -> Optional[Any]:
-        return None
+    def raw_args(self, method: str, params: tuple[Any, ...]) -> list[Any]:
+        return list(params)
 
 
 def read_answer(operation: str, answer: Answer, request_id: int) -> Any:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Optional
 from urllib.parse import quote
 
-from ..config import Config
-from ..errors import TransportError, api_error
-from ..transport import Answer, HttpRequest, http_failure, retry_after
+from ..config import Settings
+from ..errors import TransportError, ValidationError, api_error
+from ..transport import Answer, HttpRequest
+from ._answers import http_failure, retry_after
 from ._json import dumps, loads
 
 if TYPE_CHECKING:
@@ -25,22 +26,28 @@ if TYPE_CHECKING:
 _PLACEHOLDER = re.compile(r"\{([A-Za-z]+)(?:\.([A-Za-z]+))?\}")
 _HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
 
-# Runs one request (signed, sent, retried as the transport does) and returns its decoded data.
-Exchange = Callable[[HttpRequest], Any]
-
-
 class RestCodec:
     name = "rest"
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Settings) -> None:
         self._base = config.rest_endpoint
 
     def request(self, method: str, path: str, body: Any = None,
-                params: Optional[Mapping[str, Any]] = None) -> HttpRequest:
+                params: Optional[Mapping[str, Any]] = None, label: str = "request"
+                ) -> HttpRequest:
         data = None if body is None else dumps(body)
-        return HttpRequest(method, self._base + path, data, _HEADERS, params)
+        return HttpRequest(method, self._base + path, data, _HEADERS, params, label=label)
+
+    def raw_args(self, method: str, params: tuple[Any, ...]) -> list[Any]:
+        if not 1 <= len(params) <= 2 or not isinstance(params[0], str) \
+                or not params[0].startswith("/"):
+            raise ValidationError("call_raw", "REST takes (method, '/path/'[, body])")
+        return list(params)
 
     def encode(self, operation: Operation[Any], args: list[Any]) -> HttpRequest:
+        if operation.raw:  # call_raw: the method is the operation's name, the path is given
+            return self.request(operation.name.upper(), args[0],
+                                args[1] if len(args) > 1 else None, label=operation.name)
         route = operation.rest
         if route is None or route.method is None or route.path is None:
             raise TransportError(operation.name, self.name, "no REST route for this operation")
@@ -57,7 +64,7 @@ class RestCodec:
                            if named.get(name) is not None}
         else:
             params = named.get(route.query) if route.query is not None else None
-        return self.request(route.method, path, body, params)
+        return self.request(route.method, path, body, params, label=operation.name)
 
     def decode(self, operation: Operation[Any], request: HttpRequest, answer: Answer) -> Any:
         result = read_answer(operation.name, request.method, answer)
@@ -66,11 +73,6 @@ class RestCodec:
                 and route.unwrap in result:
             return result[route.unwrap]
         return result
-
-    def composite(self, operation: Operation[Any]) -> Optional[
-            Callable[[RestCodec, list[Any], Exchange], Any]]:
-        """The several-request mapping of an operation REST documents no route for."""
-        return INFERRED.get(operation.name)
 
 
 def read_answer(operation: str, method: str, answer: Answer) -> Any:
@@ -107,30 +109,3 @@ def path_segment(value: str) -> str:
     if value in ("", ".", "..") or "/" in value:
         raise TransportError("path", "rest", f"{value!r} cannot be a path segment")
     return quote(value, safe="")
-
-
-def _set_product_status_inferred(codec: RestCodec, args: list[Any], exchange: Exchange) -> Any:
-    """setProductStatus has no documented REST endpoint (docs/api-facts.md, "REST").
-
-    Inferred mapping: read the product and write it back with ``Enabled`` set, which is the
-    documented read, change, write flow of updateProduct. Replace this function if 2Checkout
-    documents a dedicated endpoint.
-    """
-    code, status, *review = args
-    path = f"/products/{path_segment(code)}/"
-    product = exchange(codec.request("GET", path))
-    if not isinstance(product, Mapping):
-        raise TransportError("setProductStatus", codec.name, "product answer is not an object")
-    changed = {**product, "Enabled": status}
-    # a product that needs review is enabled with its review details, as the call documents
-    for name, value in zip(("ReviewProductUrl", "ReviewAdditionalDetails"), review):
-        if value is not None:
-            changed[name] = value
-    return exchange(codec.request("PUT", path, changed))
-
-
-# Operations whose REST form is inferred, not documented (``rest.inferred`` in the spec; a test
-# holds the two together): one replaceable place.
-INFERRED: dict[str, Callable[[RestCodec, list[Any], Exchange], Any]] = {
-    "setProductStatus": _set_product_status_inferred,
-}

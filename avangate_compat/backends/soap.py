@@ -25,11 +25,12 @@ import zeep.transports
 from lxml import etree
 from zeep import xsd
 
-from ..config import Config
+from ..config import Settings
 from ..errors import DroppedFieldWarning, TransportError, api_error
 from ..operations import Operation
 from ..tls import minimum_version, tls_options
-from ..transport import Answer, HttpRequest, http_failure, retry_after, transport_error
+from ..transport import Answer, HttpRequest, transport_error
+from ._answers import http_failure, retry_after
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 ENC = "http://schemas.xmlsoap.org/soap/encoding/"
@@ -38,6 +39,7 @@ SHIPPED_WSDL = "avangate-6.0.wsdl"
 _INTS = frozenset({"int", "integer", "long", "short", "byte", "unsignedInt", "unsignedLong",
                    "unsignedShort", "unsignedByte", "nonNegativeInteger", "positiveInteger"})
 _NUMBERS = frozenset({"decimal", "float", "double"})
+_NIL, _TYPE, _ARRAY = f"{{{XSI}}}nil", f"{{{XSI}}}type", f"{{{ENC}}}arrayType"
 # No DTDs, no entities, no network: answers come from a server we do not control.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                           remove_comments=True, remove_pis=True)
@@ -70,7 +72,7 @@ class _TLSAdapter(requests.adapters.HTTPAdapter):
         super().init_poolmanager(*args, **{**kwargs, **self._minimum})
 
 
-def tls_session(config: Config) -> requests.Session:
+def tls_session(config: Settings) -> requests.Session:
     """A requests session with the client's TLS and proxy settings and nothing from the
     environment (``SSL_CERT_FILE`` aside, as the transport reads it too)."""
     tls = tls_options(config)
@@ -108,7 +110,7 @@ class SoapCodec:
 
     name = "soap"
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Settings) -> None:
         # zeep loads the WSDL (and anything it imports) through requests, with the client's
         # TLS and proxy settings and nothing from the environment.
         session = tls_session(config)
@@ -149,13 +151,13 @@ class SoapCodec:
         headers = {"Content-Type": "text/xml; charset=utf-8",
                    "SOAPAction": f'"{binding_op.soapaction or ""}"'}
         body = etree.tostring(envelope, encoding="utf-8", xml_declaration=True)
-        return HttpRequest("POST", self._url, body, headers)
+        return HttpRequest("POST", self._url, body, headers, label=name)
 
     def decode(self, operation: Operation[Any], request: HttpRequest, answer: Answer) -> Any:
         return read_answer(operation.name, answer)
 
-    def composite(self, operation: Operation[Any]) -> Optional[Any]:
-        return None
+    def raw_args(self, method: str, params: tuple[Any, ...]) -> list[Any]:
+        return list(params)
 
     # -- request side --------------------------------------------------------------------------
 
@@ -193,8 +195,16 @@ class SoapCodec:
 # -- answer side ---------------------------------------------------------------------------------
 
 
+_LOCAL: dict[Any, str] = {}  # tag -> local name: an answer repeats few tags many times
+
+
 def _local(tag: Any) -> str:
-    return str(tag).rsplit("}", 1)[-1]
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = str(tag).rsplit("}", 1)[-1]
+        if len(_LOCAL) < 4096:  # bounded: a hostile answer may invent any number of tags
+            _LOCAL[tag] = name
+    return name
 
 
 def read_answer(operation: str, answer: Answer) -> Any:
@@ -224,15 +234,24 @@ def read_answer(operation: str, answer: Answer) -> Any:
         raise TransportError(operation, "soap", "answer is not a SOAP 1.1 envelope", status)
     if first is None:
         raise TransportError(operation, "soap", "answer body is empty", status)
-    ids = {e.get("id"): e for e in body.iter(tag=etree.Element) if e.get("id")}
     result = next(first.iterchildren(tag=etree.Element), None)
     if result is None:
         return None
     # Shared (multiref) values are decoded once, but each reference costs its whole size again,
     # as it will for whoever walks the result: a budget proportional to the answer's elements
-    # bounds the work, so an answer that fans references out exponentially is refused.
-    budget = 4 * sum(1 for _ in body.iter(tag=etree.Element)) + 1000
-    return _Decoder(operation, ids, budget).decode(result, 0)
+    # bounds the work, so an answer that fans references out exponentially is refused. Without
+    # any reference (the common answer), each element is visited once: nothing to index.
+    ids: dict[Optional[str], Any] = {}
+    elements = 0
+    if b"href" in answer.body:
+        for element in body.iter(tag=etree.Element):
+            elements += 1
+            key = element.get("id")
+            if key:
+                ids[key] = element
+    else:
+        elements = len(answer.body)  # more than its elements: the budget is never reached
+    return _Decoder(operation, ids, 4 * elements + 1000).decode(result, 0)
 
 
 class _Decoder:
@@ -269,19 +288,20 @@ class _Decoder:
 
     def _value(self, element: Any, depth: int) -> Any:
         self._spend(1)
-        if element.get(f"{{{XSI}}}nil") in ("true", "1"):
+        get = element.get
+        if get(_NIL) in ("true", "1"):
             return None
-        xsi_type = _local(element.get(f"{{{XSI}}}type", "")).rsplit(":", 1)[-1]
+        xsi_type = get(_TYPE)
+        xsi_type = _local(xsi_type).rsplit(":", 1)[-1] if xsi_type else ""
         children = list(element.iterchildren(tag=etree.Element))
-        names = {_local(c.tag) for c in children}
-        if (element.get(f"{{{ENC}}}arrayType") is not None or xsi_type == "Array"
-                or xsi_type.startswith("ArrayOf") or (children and names == {"item"})
-                or (len(children) > 1 and len(names) == 1 and xsi_type == "")):
+        names = [_local(c.tag) for c in children]
+        if (get(_ARRAY) is not None or xsi_type == "Array" or xsi_type.startswith("ArrayOf")
+                or (children and set(names) == {"item"})
+                or (len(children) > 1 and xsi_type == "" and len(set(names)) == 1)):
             return [self.decode(c, depth + 1) for c in children]
         if children:
             out: dict[str, Any] = {}
-            for child in children:
-                key = _local(child.tag)
+            for key, child in zip(names, children):
                 value = self.decode(child, depth + 1)
                 if key in out:  # a repeated element without an array wrapper
                     previous = out[key]

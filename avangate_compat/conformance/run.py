@@ -46,6 +46,7 @@ from typing import Any, Optional, TextIO
 
 import attrs
 
+from ..auth import Call
 from ..cli_paths import path_problem
 from ..cli_settings import add_flags, config_from
 from ..config import BACKENDS, HASH_ALGORITHMS, Config
@@ -161,18 +162,19 @@ class _Run:
 
     def wsdl(self) -> dict[str, Any]:
         from ..backends.soap import SHIPPED_WSDL, shipped_file
-        from ..transport import HttpRequest, Transport
+        from ..transport import HttpRequest, HttpSettings, Secrets, Transport
 
         config = attrs.evolve(self.options.config, backend="soap")
         url = config.soap_endpoint + "?wsdl"
         out: dict[str, Any] = {"url": url, "fetched": False, "saved_to": None,
                                "reference": self.options.reference_wsdl or "shipped",
                                "differences": []}
-        transport = Transport(config, "soap")
+        transport = Transport(HttpSettings(config), "soap",
+                              Secrets([config.secret_key, config.merchant_code]))
         start = time.perf_counter()
         try:
-            answer = transport.exchange("wsdl", HttpRequest("GET", url),
-                                        time.monotonic() + config.deadline)
+            answer = transport.send(HttpRequest("GET", url, label="wsdl"),
+                                    time.monotonic() + config.deadline)
         except AvangateError as exc:
             out["error"] = describe_error(exc, "soap")
             self.problems.append(f"the live WSDL could not be fetched from {url}: {exc}")
@@ -345,7 +347,7 @@ class _Run:
             # Below the session handling, so the bogus sessionID reaches the server as it is
             # (Client.call and call_raw would log in again and repeat the call).
             bogus[backend] = timed(functools.partial(
-                client._send, operation, [BOGUS_SESSION, lead],
+                client._pipeline.send, Call(operation, [BOGUS_SESSION, lead]),
                 time.monotonic() + client.config.deadline))
         case = self._case("bogus_session", f"getLead({lead!r}) with sessionID "
                                            f"{BOGUS_SESSION!r}", bogus)
