@@ -9,7 +9,8 @@ and whether the request is safe to repeat, if and when to send it again.
   not bound a server that trickles one byte per second. Every exchange therefore has an absolute
   deadline; a single watchdog thread per process shuts down the socket of an exchange still
   running at its deadline, so a blocked read returns at once (the request, headers and body
-  phases alike), and the body loop also checks the clock between reads.
+  phases alike; see :mod:`avangate_compat.deadline`), and the body loop also checks the clock
+  between reads.
 - **Size cap**: the body is streamed and counted after decompression, so neither a huge answer
   nor a gzip bomb is buffered whole; past ``max_answer_bytes`` the exchange is abandoned.
 - **Failures**: the urllib3 exception decides what happened (never sent, timed out,
@@ -19,15 +20,9 @@ and whether the request is safe to repeat, if and when to send it again.
 
 from __future__ import annotations
 
-import contextlib
-import heapq
-import itertools
 import logging
-import math
 import random
-import socket
 import ssl
-import threading
 import time
 import zlib
 from collections.abc import Iterator, Mapping
@@ -36,10 +31,10 @@ from urllib.parse import urlencode
 
 import attrs
 import urllib3
-from urllib3 import connectionpool as u3pool
 from urllib3 import exceptions as u3exc
 
 from ._version import __version__
+from .deadline import CURRENT, POOLS, WATCHDOG, Exchange
 from .errors import AvangateError, RateLimitError, TransportError
 from .logs import wire_requested
 from .tls import (
@@ -118,135 +113,6 @@ class Answer:
         return self.headers.get("Content-Type", "unknown content")
 
 
-# -- deadline ------------------------------------------------------------------------------------
-
-
-class _Exchange:
-    """One HTTP exchange under a deadline: the watchdog shuts its socket down when it expires."""
-
-    __slots__ = ("connection", "deadline", "done", "expired", "lock")
-
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
-        self.connection: Any = None  # urllib3's connection; it opens its socket lazily
-        self.done = False
-        self.expired = False
-        self.lock = threading.Lock()
-
-    def attach(self, connection: Any) -> None:
-        with self.lock:
-            self.connection = connection
-            expired = self.expired
-        if expired:
-            _shutdown(connection)
-
-    def expire(self) -> None:
-        with self.lock:
-            if self.done:
-                return
-            self.expired = True
-            connection = self.connection
-        if connection is not None:
-            _shutdown(connection)
-
-
-def _shutdown(connection: Any) -> None:
-    """Shut the plain socket under any TLS layer: a recv blocked on it returns at once."""
-    sock = getattr(connection, "sock", None)
-    while sock is not None and not isinstance(sock, socket.socket):
-        sock = getattr(sock, "socket", None)  # urllib3's TLS-in-TLS wrapper holds one
-    if sock is not None:
-        with contextlib.suppress(OSError):  # already closed
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-
-class _Watchdog:
-    """One daemon thread for the whole process, asleep until the earliest live deadline.
-
-    Cheap per exchange: a heap push and pop under a lock. The thread is woken only when an
-    exchange's deadline is earlier than the one it sleeps towards, which with one deadline
-    setting happens about once per deadline period, not once per call."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition(threading.Lock())
-        self._heap: list[tuple[float, int, _Exchange]] = []
-        self._order = itertools.count()
-        self._thread: Optional[threading.Thread] = None
-        self._sleeps_until = math.inf
-
-    def watch(self, exchange: _Exchange) -> None:
-        with self._cond:
-            heapq.heappush(self._heap, (exchange.deadline, next(self._order), exchange))
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="avangate-deadline",
-                                                daemon=True)
-                self._thread.start()
-            elif exchange.deadline < self._sleeps_until:
-                self._sleeps_until = exchange.deadline
-                self._cond.notify()
-
-    def finish(self, exchange: _Exchange) -> None:
-        with exchange.lock:
-            exchange.done = True
-        with self._cond:  # drop finished exchanges at the top; the rest go when they surface
-            while self._heap and self._heap[0][2].done:
-                heapq.heappop(self._heap)
-
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                while self._heap and self._heap[0][2].done:
-                    heapq.heappop(self._heap)
-                if not self._heap:
-                    self._sleeps_until = math.inf
-                    self._cond.wait()
-                    continue
-                deadline, _, exchange = self._heap[0]
-                remaining = deadline - time.monotonic()
-                if remaining > 0:
-                    self._sleeps_until = deadline
-                    self._cond.wait(remaining)
-                    continue
-                heapq.heappop(self._heap)
-            exchange.expire()
-
-
-_WATCHDOG = _Watchdog()
-_CURRENT = threading.local()  # the exchange this thread is running, for the connections
-
-
-class _DeadlineHook:
-    """The one hook both pool classes share: each connection a request is about to use is
-    handed to the exchange the calling thread runs, so the watchdog can cut it at the deadline.
-
-    It hooks the pool, not the connection class: recorders such as vcrpy patch the connection
-    class the pool uses, and keep doing so."""
-
-    def _make_request(self, conn: Any, *args: Any, **kwargs: Any) -> Any:
-        exchange: Optional[_Exchange] = getattr(_CURRENT, "exchange", None)
-        if exchange is not None:
-            exchange.attach(conn)
-        return super()._make_request(conn, *args, **kwargs)  # type: ignore[misc]
-
-
-class _HTTPPool(_DeadlineHook, u3pool.HTTPConnectionPool):
-    pass
-
-
-class _HTTPSPool(_DeadlineHook, u3pool.HTTPSConnectionPool):
-    def _validate_conn(self, conn: Any) -> None:
-        # verify_tls=False was warned about once, when the client was made (see make_pool);
-        # urllib3 would warn again on every request.
-        if self.cert_reqs == "CERT_NONE":
-            if getattr(conn, "sock", None) is None:
-                conn.connect()
-            return
-        super()._validate_conn(conn)
-
-
-_POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
-
-
 # -- the exchange ----------------------------------------------------------------------------------
 
 
@@ -268,7 +134,7 @@ def make_pool(config: HttpSettings) -> urllib3.PoolManager:
     else:
         manager = urllib3.PoolManager(num_pools=4, maxsize=32, block=False, retries=False,
                                       **tls)
-    manager.pool_classes_by_scheme = _POOLS
+    manager.pool_classes_by_scheme = POOLS
     return manager
 
 
@@ -310,9 +176,9 @@ class Transport:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise _deadline_error(operation, backend, config)
-        exchange = _Exchange(deadline)
-        _WATCHDOG.watch(exchange)
-        _CURRENT.exchange = exchange
+        exchange = Exchange(deadline)
+        WATCHDOG.watch(exchange)
+        CURRENT.exchange = exchange
         response: Optional[urllib3.BaseHTTPResponse] = None
         url = request.url
         if request.params:
@@ -342,8 +208,8 @@ class Transport:
                 raise _deadline_error(operation, backend, config) from exc
             raise transport_error(operation, backend, exc, url, config) from exc
         finally:
-            _CURRENT.exchange = None
-            _WATCHDOG.finish(exchange)
+            CURRENT.exchange = None
+            WATCHDOG.finish(exchange)
             if response is not None:  # abandoned half-read: this connection must not be reused
                 response.close()
                 response.release_conn()
@@ -394,7 +260,7 @@ class RetryPolicy:
 
 
 def _read_body(response: urllib3.BaseHTTPResponse, config: HttpSettings, operation: str,
-               backend: str, exchange: _Exchange) -> bytes:
+               backend: str, exchange: Exchange) -> bytes:
     """The whole body, decompressed here in bounded steps (urllib3 1.x would inflate a whole
     network read at once: 64 KiB of a gzip bomb is 64 MB), refused past the size cap."""
     limit = config.max_answer_bytes
