@@ -80,6 +80,21 @@ class TransportError(AvangateError):
         return self.failure not in ("connect", "tls", "url")
 
 
+class OutcomeUnknownError(TransportError):
+    """A write that is not safe to repeat (``placeOrder``, ``issueRefund``, ``addLead``...) may
+    have reached the server, and no answer says whether it ran: it may have happened. The
+    library never sends it again (that could place a second order or a second refund).
+    ``check`` says how to find out for this operation before you decide to send it again."""
+
+    def __init__(self, cause: TransportError, check: str) -> None:
+        super().__init__(cause.operation, cause.backend,
+                         f"{cause.message}; the write may have happened and was not repeated: "
+                         f"{check}", cause.http_status, failure=cause.failure,
+                         retry_after=cause.retry_after)
+        self.check = check
+        self.answer = cause.answer
+
+
 class APIError(AvangateError):
     """The server understood the call and refused it."""
 

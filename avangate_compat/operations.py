@@ -55,6 +55,11 @@ class Operation(Generic[T]):
         return self.spec.idempotent
 
     @property
+    def if_unknown(self) -> str:
+        """How to find out whether this write happened when its answer was lost."""
+        return self.spec.if_unknown or "check whether it happened before sending it again"
+
+    @property
     def needs_session(self) -> bool:
         return self.spec.session
 

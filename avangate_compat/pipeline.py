@@ -30,6 +30,7 @@ from .errors import (
     APIError,
     AvangateError,
     ConversionError,
+    OutcomeUnknownError,
     RateLimitError,
     TransportError,
     ValidationError,
@@ -151,6 +152,9 @@ class Pipeline:
             except (TransportError, RateLimitError) as exc:
                 delay = self.retry.delay(exc, operation.idempotent, attempt, deadline)
                 if delay is None:
+                    if isinstance(exc, TransportError) and exc.sent \
+                            and not operation.idempotent and not operation.raw:
+                        raise OutcomeUnknownError(exc, operation.if_unknown) from exc
                     raise
                 attempt += 1
                 log.warning("%s over %s: %s; retry %d in %.2fs", operation.name, self.backend,

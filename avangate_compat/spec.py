@@ -78,6 +78,9 @@ class OperationSpec:
     confirmed_by: Optional[str] = None
     rest: Optional[RestSpec] = None
     layout: Optional[str] = None
+    if_unknown: Optional[str] = None
+    """How to find out whether a write that is not safe to repeat happened, when its answer
+    was lost (:class:`~avangate_compat.errors.OutcomeUnknownError`)."""
 
 
 @attrs.frozen
@@ -131,6 +134,7 @@ def parse(data: dict[str, Any]) -> ApiSpec:
             idempotent=entry["idempotent"],
             session=entry.get("session", True),
             confirmed_by=entry.get("confirmed_by"),
+            if_unknown=entry.get("if_unknown"),
             rest=RestSpec(**entry["rest"]) if "rest" in entry else None,
             layout=entry.get("layout"),
         )

@@ -8,7 +8,7 @@ from typing import Any, Callable
 import pytest
 
 from avangate_compat import Client, SessionError, TransportError
-from avangate_compat.errors import RateLimitError
+from avangate_compat.errors import OutcomeUnknownError, RateLimitError
 from avangate_compat.sandbox import Sandbox
 
 from .conftest import BACKENDS
@@ -146,3 +146,47 @@ def test_latency_past_the_deadline_is_cut_at_the_deadline(
     assert caught.value.failure == "deadline"
     sandbox.inject_fault("latency", count=1, ms=200)
     assert client.getLead("60E6C4B574").LeadCode == "60E6C4B574"  # late, not lost
+
+
+@pytest.mark.parametrize("kind", ["http_error", "drop", "truncate"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_write_whose_answer_is_lost_says_it_may_have_happened_and_how_to_check(
+        sandbox: Sandbox, make_client: Callable[..., Client], backend: str, kind: str) -> None:
+    """Not repeated (it could double an order or a refund), and told apart from a call that
+    never left: the error says the write may have happened and how to find out."""
+    slept: list[float] = []
+    client = _client(make_client, backend, slept)
+    _ready(client)
+    sandbox.inject_fault(kind, count=1, operations=["addLead"])
+    with pytest.raises(OutcomeUnknownError) as caught:
+        client.addLead(LEAD)
+    error = caught.value
+    assert slept == [] and error.sent and error.operation == "addLead"
+    assert "may have happened" in str(error) and "searchLeads" in error.check
+    assert error.check in str(error)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_read_or_a_write_never_sent_is_no_unknown_outcome(
+        sandbox: Sandbox, make_client: Callable[..., Client], backend: str) -> None:
+    slept: list[float] = []
+    client = _client(make_client, backend, slept, max_retries=0)
+    _ready(client)
+    sandbox.inject_fault("drop", count=1, operations=["getLead"])
+    with pytest.raises(TransportError) as read:
+        client.getLead("60E6C4B574")  # a read: safe to repeat, whatever happened
+    assert not isinstance(read.value, OutcomeUnknownError)
+    unreachable = make_client(backend, base_url="http://127.0.0.1:9", max_retries=0)
+    with pytest.raises(TransportError) as never_sent:
+        unreachable.addLead(LEAD)
+    assert not never_sent.value.sent and not isinstance(never_sent.value, OutcomeUnknownError)
+
+
+def test_every_write_not_safe_to_repeat_says_how_to_check_it() -> None:
+    from avangate_compat.operations import OPERATIONS
+
+    for operation in OPERATIONS.values():
+        if operation.needs_session and not operation.idempotent:
+            assert operation.spec.if_unknown, f"{operation.name} has no if_unknown in the spec"
+        else:
+            assert operation.spec.if_unknown is None, f"{operation.name} is safe to repeat"
