@@ -183,10 +183,18 @@ def catalog_renewals(client: Client, server: Optional[Sandbox]) -> Any:
     }
 
 
+def orders(client: Client, server: Optional[Sandbox]) -> Any:
+    """Orders, refunds and customers (issue 22)."""
+    return {
+        "order": outcome(lambda: client.getOrder("12345678")),
+        "unknown order": outcome(lambda: client.getOrder("99999999")),
+    }
+
+
 SCENARIOS: dict[str, Scenario] = {f.__name__: f for f in [
     get_lead, get_lead_not_found, reads_in_order, update_product, update_product_refused,
     set_product_status, search_leads, add_lead, update_lead, mark_leads,
-    session_expired_midrun, catalog_reads, catalog_writes, catalog_renewals,
+    session_expired_midrun, catalog_reads, catalog_writes, catalog_renewals, orders,
 ]}
 SESSION_ONLY = {"session_expired_midrun"}
 

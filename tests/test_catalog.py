@@ -43,6 +43,7 @@ UNKNOWN: dict[str, tuple[Any, ...]] = {
     "renewSubscription": ("NOSUCHSUB", 30, Decimal("1"), "USD"),
     "setProductStatus": ("NOSUCHPRODUCT", True, "https://example.com/r", "notes"),
     "getPartnerResellers": ("NOSUCHPARTNER", {}),
+    "getOrder": ("99999999",),
 }
 UNKNOWN_CASES = [(backend, name) for name in UNKNOWN for backend in BACKENDS]
 
@@ -106,6 +107,7 @@ BAD: list[tuple[str, tuple[Any, ...], str]] = [
     ("createReseller", ({"Company": "C", "ResellerCode": "R1"},), "Reseller.ResellerCode"),
     ("createReseller", ({"Company": "C", "Country": "GBR"},), "Reseller.Country"),
     ("getPartnerResellers", ("SANDBOXPARTNER", {"Page": -1}), "Options.Page"),
+    ("getOrder", ("../1",), "RefNo"),
 ]
 
 

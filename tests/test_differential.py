@@ -211,8 +211,16 @@ def scenario_catalog_renewals(client: Client) -> dict[str, Any]:
     }
 
 
+def scenario_orders(client: Client) -> dict[str, Any]:
+    """Orders, refunds and customers (issue 22)."""
+    return {
+        "seed order": client.getOrder("12345678"),
+        "unknown order": refused(lambda: client.getOrder("99999999")),
+    }
+
+
 SCENARIOS = [scenario_reads, scenario_product_writes, scenario_leads, scenario_catalog_reads,
-             scenario_catalog_writes, scenario_catalog_renewals]
+             scenario_catalog_writes, scenario_catalog_renewals, scenario_orders]
 
 
 def test_the_scenarios_call_every_operation_of_the_spec_on_every_backend(

@@ -135,6 +135,7 @@ class Service:
             rows += [("sku", sku["Code"], sku) for sku in seed.skus(seed.products())]
             rows += [("subscription", s["SubscriptionReference"], s)
                      for s in seed.subscriptions()]
+            rows += [("order", o["order"]["RefNo"], o) for o in seed.orders()]
             rows.append(("partner", seed.PARTNER["PartnerCode"], dict(seed.PARTNER)))
             rows += [("reseller", r["ResellerCode"],
                       {"reseller": r, "PartnerCode": seed.PARTNER["PartnerCode"]})
