@@ -575,10 +575,11 @@ class Order(ApiObject):
     HasShipping: Optional[bool] = None
     RecurringEnabled: Optional[bool] = None
     CustomerReference: Optional[int] = None
+    ExternalCustomerReference: Optional[str] = None
     Items: list[OrderItem] = attrs.Factory(list)
     BillingDetails: Optional[BillingDetails] = None
     DeliveryDetails: Optional[DeliveryDetails] = None
-    PaymentDetails: Optional[PaymentDetails] = None
+    PaymentDetails: Optional[OrderPaymentDetails] = None
     CustomerDetails: Optional[Customer] = None
     Promotions: list[str] = attrs.Factory(list)
     AdditionalFields: list[AdditionalField] = attrs.Factory(list)
@@ -685,3 +686,35 @@ class CustomerCredit(ApiObject):
     Limit: Optional[Decimal] = None
     Remaining: Optional[Decimal] = None
     Currency: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class OrderPaymentDetails(ApiObject):
+    """How an order is paid: ``Type`` (``TEST`` in tests), currency and the payment method."""
+
+    Type: Optional[str] = None
+    Currency: Optional[str] = None
+    PaymentMethod: Optional[OrderPaymentMethod] = None
+    CustomerIP: Optional[str] = None
+    RecurringEnabled: Optional[bool] = None
+
+
+@attrs.define(kw_only=True)
+class OrderPaymentMethod(ApiObject):
+    """The card (or token) an order is paid with; read back, only its first and last digits."""
+
+    RecurringEnabled: Optional[bool] = None
+    CardPayment: Optional[CardPayment] = None
+    CardNumber: Optional[str] = None
+    CardType: Optional[str] = None
+    ExpirationYear: Optional[str] = None
+    ExpirationMonth: Optional[str] = None
+    CCID: Optional[str] = None
+    HolderName: Optional[str] = None
+    HolderNameTime: Optional[Decimal] = None
+    CardNumberTime: Optional[Decimal] = None
+    EesToken: Optional[str] = None
+    Vendor3DSReturnURL: Optional[str] = None
+    Vendor3DSCancelURL: Optional[str] = None
+    FirstDigits: Optional[str] = None
+    LastDigits: Optional[str] = None

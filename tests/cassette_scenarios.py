@@ -183,11 +183,20 @@ def catalog_renewals(client: Client, server: Optional[Sandbox]) -> Any:
     }
 
 
+ORDER = {"Currency": "USD", "ExternalCustomerReference": "CASSETTE-CUSTOMER",
+         "Items": [{"Code": "TeamPlan2024", "Quantity": 2}],
+         "BillingDetails": {"FirstName": "Ada", "LastName": "Lovelace",
+                            "Email": "ada@example.com", "CountryCode": "US"},
+         "PaymentDetails": {"Type": "TEST", "Currency": "USD"}}
+
+
 def orders(client: Client, server: Optional[Sandbox]) -> Any:
     """Orders, refunds and customers (issue 22)."""
     return {
         "order": outcome(lambda: client.getOrder("12345678")),
         "unknown order": outcome(lambda: client.getOrder("99999999")),
+        "placed": outcome(lambda: client.placeOrder(ORDER)),
+        "no products": outcome(lambda: client.placeOrder({**ORDER, "Items": []})),
     }
 
 

@@ -44,6 +44,8 @@ UNKNOWN: dict[str, tuple[Any, ...]] = {
     "setProductStatus": ("NOSUCHPRODUCT", True, "https://example.com/r", "notes"),
     "getPartnerResellers": ("NOSUCHPARTNER", {}),
     "getOrder": ("99999999",),
+    "placeOrder": ({"CustomerReference": 999, "Items": [{"Code": "04C26C50F8"}],
+                    "PaymentDetails": {"Type": "TEST"}},),
 }
 UNKNOWN_CASES = [(backend, name) for name in UNKNOWN for backend in BACKENDS]
 
@@ -108,6 +110,9 @@ BAD: list[tuple[str, tuple[Any, ...], str]] = [
     ("createReseller", ({"Company": "C", "Country": "GBR"},), "Reseller.Country"),
     ("getPartnerResellers", ("SANDBOXPARTNER", {"Page": -1}), "Options.Page"),
     ("getOrder", ("../1",), "RefNo"),
+    ("placeOrder", ({"RefNo": "1", "Items": [{"Code": "P"}]},), "Order.RefNo"),
+    ("placeOrder", ({"Items": [{"Code": "P", "Quantity": "two"}]},), "Order.Items[0].Quantity"),
+    ("placeOrder", ({"Currency": "EURO", "Items": []},), "Order.Currency"),
 ]
 
 

@@ -211,11 +211,47 @@ def scenario_catalog_renewals(client: Client) -> dict[str, Any]:
     }
 
 
+def undated(order: models.Order) -> models.Order:
+    """The order without the moments the server stamps (a second apart between backends)."""
+    items = [attrs.evolve(item, ProductDetails=attrs.evolve(
+        item.ProductDetails, Subscriptions=[
+            attrs.evolve(s, PurchaseDate=None, SubscriptionStartDate=None)
+            for s in item.ProductDetails.Subscriptions or []]))
+        if item.ProductDetails else item for item in order.Items or []]
+    return attrs.evolve(order, OrderDate=None, FinishDate=None, Items=items)
+
+
+ORDER: dict[str, Any] = {
+    "Currency": "EUR", "Language": "en", "ExternalReference": "DIFF-ORDER-1",
+    "ExternalCustomerReference": "DIFF-CUSTOMER-1",
+    "Items": [{"Code": "TeamPlan2024", "Quantity": 12}, {"Code": "04C26C50F8", "Quantity": 1}],
+    "BillingDetails": {"FirstName": "Ada", "LastName": "Lovelace", "Email": "ada@example.com",
+                       "CountryCode": "DE"},
+    "PaymentDetails": {"Type": "TEST", "Currency": "EUR", "PaymentMethod": {
+        "CardNumber": "4111111111111111", "CardType": "VISA", "ExpirationYear": "2030",
+        "ExpirationMonth": "12", "CCID": "123", "HolderName": "Ada Lovelace"}},
+}
+DYNAMIC_ORDER: dict[str, Any] = {
+    "Currency": "USD", "BillingDetails": {"FirstName": "Alan", "LastName": "Turing",
+                                          "Email": "alan@example.com", "CountryCode": "GB"},
+    "Items": [{"IsDynamic": True, "Name": "Consulting", "Quantity": 2, "PriceType": "GROSS",
+               "Price": {"Amount": "120.00", "Type": "CUSTOM"}}],
+    "PaymentDetails": {"Type": "TEST"},
+}
+
+
 def scenario_orders(client: Client) -> dict[str, Any]:
     """Orders, refunds and customers (issue 22)."""
+    placed = client.placeOrder(ORDER)
     return {
         "seed order": client.getOrder("12345678"),
         "unknown order": refused(lambda: client.getOrder("99999999")),
+        "placed": undated(placed),
+        "read back": undated(client.getOrder(placed.RefNo)),
+        "dynamic": undated(client.placeOrder(DYNAMIC_ORDER)),
+        "no products": refused(lambda: client.placeOrder({**ORDER, "Items": []})),
+        "mixed": refused(lambda: client.placeOrder({**ORDER, "Items": [
+            ORDER["Items"][0], DYNAMIC_ORDER["Items"][0]]})),
     }
 
 

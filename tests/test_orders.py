@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import pytest
 
-from avangate_compat import Client, NotFoundError, models
+from avangate_compat import Client, InvalidRequestError, NotFoundError, models
 from avangate_compat.sandbox import Sandbox
 
 from .conftest import BACKENDS
@@ -50,3 +50,144 @@ def test_ids_sent_as_text_are_read_as_ints(sandbox: Sandbox, make_client: Callab
     assert order.Items[0].ProductDetails.ProductId == 4639321
     assert order.CustomerDetails.AvangateCustomerReference == 435384557
     assert order.CustomerReference == 435384557
+
+
+# -- placeOrder -------------------------------------------------------------------------------
+
+TEST_CARD = {"CardNumber": "4111111111111111", "CardType": "VISA", "ExpirationYear": "2030",
+             "ExpirationMonth": "12", "CCID": "123", "HolderName": "Ada Lovelace"}
+BILLING = {"FirstName": "Ada", "LastName": "Lovelace", "Email": "ada@example.com",
+           "CountryCode": "US"}
+
+
+def a_test_order(items: list[dict[str, Any]], **fields: Any) -> dict[str, Any]:
+    """A TEST order of ``items`` paid with the test card, as the vendor's sample builds it."""
+    return {"Currency": "usd", "Language": "en", "Country": "US", "CustomerIP": "10.0.0.1",
+            "ExternalReference": "STORE-1", "Items": items, "BillingDetails": dict(BILLING),
+            "PaymentDetails": {"Type": "TEST", "Currency": "USD", "CustomerIP": "10.0.0.1",
+                               "PaymentMethod": dict(TEST_CARD)}, **fields}
+
+
+SUPPORT_BASIC = [{"Name": "SUPPORT", "Options": [{"Value": "basic"}]}]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_test_order_makes_the_order_its_customer_and_its_subscription(
+        sandbox: Sandbox, make_client: Callable[..., Client], backend: str) -> None:
+    client = make_client(backend)
+    placed = client.placeOrder(a_test_order(
+        [{"Code": "NewProdCodeAPI12345", "Quantity": 2, "PriceOptions": SUPPORT_BASIC}],
+        ExternalCustomerReference="SHOP-CUSTOMER-7"))
+    assert placed.RefNo and placed.Status == "PENDING" and placed.TestOrder is True
+    assert client.getOrder(placed.RefNo) == placed
+    line = placed.Items[0]
+    assert line.Price == models.OrderPrice(  # a GROSS configuration, no VAT in the US
+        Currency="USD", UnitNetPrice=Decimal("99.99"), UnitGrossPrice=Decimal("99.99"),
+        UnitVAT=Decimal("0.00"), VATPercent=Decimal("0.00"), NetPrice=Decimal("199.98"),
+        GrossPrice=Decimal("199.98"), VAT=Decimal("0.00"), Discount=Decimal("0.00"))
+    assert placed.GrossPrice == Decimal("199.98") and line.LineItemReference
+    assert placed.PaymentDetails.PaymentMethod.LastDigits == "1111"
+    assert placed.PaymentDetails.PaymentMethod.CardNumber is None  # never echoed
+    customer = placed.CustomerDetails
+    assert customer.ExternalCustomerReference == "SHOP-CUSTOMER-7"
+    assert customer.Enabled is True  # a subscription is attached
+    reference = line.ProductDetails.Subscriptions[0].SubscriptionReference
+    stored: Any = sandbox.service.store.get("subscription", reference)
+    assert (stored["ProductCode"], stored["Quantity"], stored["OrderRefNo"]) == (
+        "NewProdCodeAPI12345", 2, placed.RefNo)
+    # the subscriptions resource sees it: its renewal price comes from the configuration
+    assert client.getNextRenewalPrice(reference, "USD").FinalPrice == Decimal("99.98")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_order_honours_an_existing_customer(make_client: Callable[..., Client],
+                                               backend: str) -> None:
+    client = make_client(backend)
+    first = client.placeOrder(a_test_order([{"Code": "04C26C50F8"}],
+                                         ExternalCustomerReference="SHOP-CUSTOMER-8"))
+    second = client.placeOrder(a_test_order([{"Code": "04C26C50F8"}],
+                                          ExternalCustomerReference="SHOP-CUSTOMER-8"))
+    assert first.CustomerReference == second.CustomerReference
+    assert first.CustomerDetails.Enabled is False  # no subscription product bought
+    third = client.placeOrder(a_test_order([{"Code": "04C26C50F8"}],
+                                         CustomerReference=435384557))
+    assert third.CustomerDetails.ExternalCustomerReference == "SEED-CUSTOMER-1"
+    assert first.RefNo != second.RefNo != third.RefNo
+
+
+@pytest.mark.parametrize(("items", "country", "unit_net", "unit_gross"), [
+    # the volume interval 11..99999 of a NET configuration, no VAT in the US
+    ([{"Code": "TeamPlan2024", "Quantity": 11}], "US", "28.00", "28.00"),
+    # the billing country picks the Europe configuration (GROSS, 20% VAT in France)
+    ([{"Code": "TeamPlan2024", "Quantity": 1}], "FR", "29.75", "35.70"),
+    # a NET price with 19% VAT in Germany, in the configuration for Germany
+    ([{"Code": "NewProdCodeAPI12345", "Quantity": 1}], "DE", "89.00", "105.91"),
+])
+def test_catalog_lines_are_priced_from_the_pricing_configuration(
+        make_client: Callable[..., Client], items: list[dict[str, Any]], country: str,
+        unit_net: str, unit_gross: str) -> None:
+    currency = "EUR" if country in ("FR", "DE") else "USD"
+    order = make_client("jsonrpc").placeOrder(a_test_order(
+        items, Currency=currency, BillingDetails={**BILLING, "CountryCode": country}))
+    price = order.Items[0].Price
+    assert (price.UnitNetPrice, price.UnitGrossPrice) == (Decimal(unit_net), Decimal(unit_gross))
+    assert order.Currency == currency
+    assert order.GrossPrice == price.UnitGrossPrice * order.Items[0].Quantity
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_dynamic_order_is_priced_from_the_price_sent(make_client: Callable[..., Client],
+                                                       backend: str) -> None:
+    order = make_client(backend).placeOrder(a_test_order([{
+        "Code": None, "IsDynamic": True, "Name": "Consulting hour", "Quantity": 3,
+        "PurchaseType": "PRODUCT", "Tangible": False, "PriceType": "NET",
+        "Price": {"Amount": "40.00", "Type": "CUSTOM"},
+        "PriceOptions": [{"Name": "Urgency", "Options": [
+            {"Name": "Same day", "Value": "sameday", "Surcharge": "10.00"}]}]}],
+        BillingDetails={**BILLING, "CountryCode": "DE"}, Currency="EUR"))
+    line = order.Items[0]
+    assert line.IsDynamic is True and line.Name == "Consulting hour"
+    assert line.Price.UnitNetPrice == Decimal("50.00")
+    assert line.Price.UnitGrossPrice == Decimal("59.50")  # 19% VAT in Germany
+    assert order.NetPrice == Decimal("150.00") and order.GrossPrice == Decimal("178.50")
+
+
+def test_a_free_order_needs_no_payment(make_client: Callable[..., Client]) -> None:
+    order = make_client("rest").placeOrder({
+        "Currency": "USD", "BillingDetails": BILLING, "Items": [{
+            "IsDynamic": True, "Name": "Free sample", "Price": {"Amount": 0, "Type": "CUSTOM"}}]})
+    assert order.GrossPrice == 0 and order.PaymentDetails.Type == "FREE"
+
+
+REFUSED_ORDERS = [
+    ("ORDER_PRODUCTS_EMPTY", a_test_order([])),
+    ("ORDER_PRODUCT_CODE_INVALID", a_test_order([{"Code": "NOSUCHPRODUCT"}])),
+    ("ORDER_PRODUCT_CODE_INVALID", a_test_order([{"Code": "YourProductCode"}])),  # disabled
+    ("ORDER_ITEMS_QUANTITY_INVALID", a_test_order([{"Code": "04C26C50F8", "Quantity": 0}])),
+    ("ORDER_ITEMS_QUANTITY_INVALID", a_test_order([{"Code": "04C26C50F8", "Quantity": 100000}])),
+    ("ORDER_ITEMS_INVALID", a_test_order([
+        {"Code": "04C26C50F8"},
+        {"IsDynamic": True, "Name": "x", "Price": {"Amount": 1, "Type": "CUSTOM"}}])),
+    ("ORDER_PRODUCT_PRICE_TYPE_INVALID", a_test_order([
+        {"IsDynamic": True, "Name": "x", "Price": {"Amount": 1, "Type": "NET"}}])),
+    ("ORDER_PRODUCT_NAME_INVALID", a_test_order([
+        {"IsDynamic": True, "Price": {"Amount": 1, "Type": "CUSTOM"}}])),
+    ("PRODUCT_ERROR", a_test_order([{"Code": "NewProdCodeAPI12345"}])),  # required option
+    ("PAYMENT_NOT_SUPPORTED", a_test_order([{"Code": "04C26C50F8"}], PaymentDetails={
+        "Type": "TEST", "PaymentMethod": {**TEST_CARD, "CardNumber": "4000000000000002"}})),
+    ("PAYMENT_NOT_SUPPORTED", a_test_order([{"Code": "04C26C50F8"}], PaymentDetails={
+        "Type": "CC", "PaymentMethod": TEST_CARD})),
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("code", "order"), REFUSED_ORDERS,
+                         ids=[f"{c}-{i}" for i, (c, _) in enumerate(REFUSED_ORDERS)])
+def test_refused_orders_get_the_documented_codes(
+        sandbox: Sandbox, make_client: Callable[..., Client], backend: str, code: str,
+        order: dict[str, Any]) -> None:
+    before = len(sandbox.service.store.all("order"))
+    with pytest.raises(InvalidRequestError) as raised:
+        make_client(backend).placeOrder(order)
+    assert raised.value.code == code and raised.value.operation == "placeOrder"
+    assert len(sandbox.service.store.all("order")) == before  # nothing half-written

@@ -136,6 +136,8 @@ class Service:
             rows += [("subscription", s["SubscriptionReference"], s)
                      for s in seed.subscriptions()]
             rows += [("order", o["order"]["RefNo"], o) for o in seed.orders()]
+            rows.append(("customer", str(seed.SEED_CUSTOMER["AvangateCustomerReference"]),
+                         dict(seed.SEED_CUSTOMER)))
             rows.append(("partner", seed.PARTNER["PartnerCode"], dict(seed.PARTNER)))
             rows += [("reseller", r["ResellerCode"],
                       {"reseller": r, "PartnerCode": seed.PARTNER["PartnerCode"]})

@@ -1,14 +1,35 @@
-"""Orders: reading an order by its reference."""
+"""Orders: placing a test order (its customer and subscriptions with it), reading it as its
+status moves PENDING -> AUTHRECEIVED -> COMPLETE with the sandbox's clock
+(docs/api-facts.md, "Orders, refunds and customers")."""
 
 from __future__ import annotations
 
+import calendar
 import copy
+import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from avangate_compat.sandbox.resources.base import handles, invalid, not_found
+from avangate_compat.sandbox.resources.base import handles, invalid, made_code, not_found, typed
+from avangate_compat.sandbox.resources.customers import customer_for_order
+from avangate_compat.sandbox.resources.order_lines import (
+    MAX_QUANTITY,
+    catalog_unit_price,
+    chosen_options,
+    configuration_for,
+    dynamic_unit_price,
+    line_price,
+    refuse,
+    vat_rate,
+)
 
 if TYPE_CHECKING:
     from avangate_compat.sandbox.service import Service
+
+TEST_CARD = "4111111111111111"
+FIRST_REF_NO = 80000000
+# seconds after placing when an order is AUTHRECEIVED, then COMPLETE (a sandbox setting)
+DEFAULT_DELAYS = (60.0, 300.0)
 
 
 def stored_order(service: Service, reference: Any) -> dict[str, Any]:
@@ -21,7 +42,213 @@ def stored_order(service: Service, reference: Any) -> dict[str, Any]:
     return found  # type: ignore[no-any-return]
 
 
+def advance(service: Service, record: dict[str, Any]) -> bool:
+    """Move a placed order along its PENDING -> AUTHRECEIVED -> COMPLETE path as far as the
+    clock says; True when its status changed (the caller stores it)."""
+    order, placed = record["order"], record.get("placed")
+    if placed is None or order["Status"] not in ("PENDING", "AUTHRECEIVED"):
+        return False
+    authorized, completed = delays(service)
+    elapsed = service.clock.now() - placed
+    status = ("COMPLETE" if elapsed >= completed else
+              "AUTHRECEIVED" if elapsed >= authorized else "PENDING")
+    if status == order["Status"]:
+        return False
+    order["Status"] = status
+    if status == "COMPLETE":
+        order["ApproveStatus"] = "OK"
+        order["FinishDate"] = _stamp(placed + completed)
+    return True
+
+
+def delays(service: Service) -> tuple[float, float]:
+    delays: tuple[float, float] = getattr(service, "order_delays", DEFAULT_DELAYS)
+    return delays
+
+
 @handles("getOrder")
 def get_order(service: Service, reference: Any) -> dict[str, Any]:
     """The order as placed, with its status as of now."""
-    return copy.deepcopy(stored_order(service, reference)["order"])
+    with service.writing:
+        record = stored_order(service, reference)
+        if advance(service, record):
+            service.store.put("order", reference, record)
+    return copy.deepcopy(record["order"])
+
+
+@handles("placeOrder")
+def place_order(service: Service, order: Any) -> dict[str, Any]:
+    """A test (or free) order: priced, filed under its customer (made if new), with a
+    subscription for every subscription product; answered as getOrder would, PENDING."""
+    value = typed(order, "Order")
+    if not isinstance(value, dict):
+        raise invalid("the order must be an object")
+    if value.get("RefNo") not in (None, ""):
+        raise invalid("RefNo must be null for a new order")
+    items = value.get("Items") or []
+    if not items:
+        raise refuse("ORDER_PRODUCTS_EMPTY", "The order has no products")
+    if len({bool(item.get("IsDynamic")) for item in items}) > 1:
+        raise refuse("ORDER_ITEMS_INVALID", "Dynamic and catalog products cannot be mixed in "
+                                            "one order")
+    billing = value.get("BillingDetails") or {}
+    currency = str(value.get("Currency") or (value.get("PaymentDetails") or {}).get("Currency")
+                   or "").upper()
+    with service.writing:
+        lines = [_line(service, item, index, billing, currency)
+                 for index, item in enumerate(items)]
+        currency = lines[0]["Price"]["Currency"]
+        total = sum((line["Price"]["GrossPrice"] for line in lines), Decimal(0))
+        payment = _payment(value.get("PaymentDetails"), total, currency)
+        return _file(service, value, lines, payment, currency)
+
+
+def _line(service: Service, item: dict[str, Any], index: int, billing: dict[str, Any],
+          currency: str) -> dict[str, Any]:
+    quantity = 1 if item.get("Quantity") is None else item["Quantity"]
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise refuse("ORDER_ITEMS_QUANTITY_INVALID", f"Items[{index}].Quantity must be "
+                                                     f"between 1 and {MAX_QUANTITY}")
+    rate = vat_rate(billing.get("CountryCode"))
+    line = dict(item, Quantity=quantity, LineItemReference=None, ProductDetails=None)
+    if item.get("IsDynamic"):
+        if not currency:
+            raise refuse("ORDER_CURRENCY_INVALID", "a dynamic order needs its Currency")
+        gross = str(item.get("PriceType") or "GROSS").upper() == "GROSS"
+        unit = dynamic_unit_price(item, index)
+        line.update(Code=None, PriceType="GROSS" if gross else "NET", _subscription=None,
+                    _product=None)
+        line["Price"] = line_price(unit, quantity, gross, rate, currency, item.get("Price"))
+        line["_details"] = {"Name": item.get("Name"), "ProductId": None,
+                            "ExtraInfo": None, "RenewalStatus": False, "Subscriptions": []}
+        return line
+    code = item.get("Code")
+    product = service.store.get("product", code) if isinstance(code, str) and code else None
+    if product is None or not product.get("Enabled"):
+        raise refuse("ORDER_PRODUCT_CODE_INVALID", f"Requested product [{code}] was not found.")
+    config = configuration_for(product, billing.get("CountryCode"))
+    currency = currency or str(config.get("DefaultCurrency"))
+    unit = catalog_unit_price(product, config, currency, quantity, chosen_options(item))
+    gross = config.get("PriceType") == "GROSS"
+    line.update(Name=product["ProductName"], IsDynamic=False, PriceType=config.get("PriceType"),
+                _product=product, _configuration=config["Code"])
+    line["Price"] = line_price(unit, quantity, gross, rate, currency, item.get("Price"))
+    line["_details"] = {"Name": product["ProductName"], "ProductId": product.get("AvangateId"),
+                        "ExtraInfo": None, "RenewalStatus": False, "Subscriptions": []}
+    return line
+
+
+def _payment(details: Any, total: Decimal, currency: str) -> dict[str, Any]:
+    """What the order's PaymentDetails become: TEST with the test card, or a free order."""
+    details = details or {}
+    kind = str(details.get("Type") or ("FREE" if total == 0 else "")).upper()
+    method = details.get("PaymentMethod") or {}
+    card = method.get("CardNumber")
+    if kind == "TEST" and card not in (None, "", TEST_CARD):
+        raise refuse("PAYMENT_NOT_SUPPORTED", f"The sandbox authorizes only the test card "
+                                              f"{TEST_CARD} in a TEST order")
+    if kind != "TEST" and not (kind == "FREE" and total == 0):
+        raise refuse("PAYMENT_NOT_SUPPORTED", "The sandbox takes test orders (PaymentDetails."
+                                              "Type TEST) and free orders only")
+    shown = None if not method else {
+        **{key: None for key in method}, "CardType": method.get("CardType"),
+        "ExpirationYear": method.get("ExpirationYear"),
+        "ExpirationMonth": method.get("ExpirationMonth"),
+        "HolderName": method.get("HolderName"), "RecurringEnabled": method.get("RecurringEnabled"),
+        "FirstDigits": card[:4] if card else None, "LastDigits": card[-4:] if card else None}
+    return {"Type": kind, "Currency": currency, "PaymentMethod": shown,
+            "CustomerIP": details.get("CustomerIP"),
+            "RecurringEnabled": details.get("RecurringEnabled")}
+
+
+def _file(service: Service, value: dict[str, Any], lines: list[dict[str, Any]],
+          payment: dict[str, Any], currency: str) -> dict[str, Any]:
+    """Store the order, its customer and its subscriptions in one write."""
+    number = len(service.store.all("order")) + 1
+    while service.store.get("order", str(FIRST_REF_NO + number)) is not None:
+        number += 1
+    ref_no = str(FIRST_REF_NO + number)
+    billing = value.get("BillingDetails") or {}
+    customer = customer_for_order(service, value.get("CustomerReference"),
+                                  value.get("ExternalCustomerReference"), billing,
+                                  value.get("Language"))
+    now = service.clock.now()
+    date = _stamp(now)
+    rows: list[tuple[str, str, Any]] = []
+    for index, line in enumerate(lines):
+        line["LineItemReference"] = made_code("line", ref_no, index)
+        product = line.pop("_product")
+        details = line.pop("_details")
+        configuration = line.pop("_configuration", None)
+        line.pop("_subscription", None)
+        if product is not None and product.get("GeneratesSubscription"):
+            subscription = _subscription(ref_no, index, line, product, configuration,
+                                         customer, billing, date)
+            rows.append(("subscription", subscription["SubscriptionReference"], subscription))
+            details["Subscriptions"].append({
+                "SubscriptionReference": subscription["SubscriptionReference"],
+                "PurchaseDate": date, "SubscriptionStartDate": date,
+                "ExpirationDate": subscription["ExpirationDate"], "Lifetime": False})
+            details["RenewalStatus"] = bool(payment.get("RecurringEnabled"))
+        line["ProductDetails"] = details
+    if any(row[0] == "subscription" for row in rows):
+        customer["Enabled"] = True
+    rows.append(("customer", str(customer["AvangateCustomerReference"]), customer))
+    net = sum((line["Price"]["NetPrice"] for line in lines), Decimal(0))
+    gross = sum((line["Price"]["GrossPrice"] for line in lines), Decimal(0))
+    order = {field: value.get(field) for field in value}
+    order.update(
+        RefNo=ref_no, OrderNo=number, Status="PENDING", ApproveStatus="WAITING",
+        VendorApproveStatus="OK", Currency=currency, OrderDate=date, FinishDate=None,
+        Source=value.get("Source") or "API", TestOrder=payment["Type"] == "TEST",
+        HasShipping=bool(value.get("DeliveryDetails")) and any(
+            line.get("Tangible") for line in lines),
+        RecurringEnabled=bool(payment.get("RecurringEnabled")),
+        CustomerReference=customer["AvangateCustomerReference"],
+        ExternalCustomerReference=customer.get("ExternalCustomerReference"),
+        Items=lines, PaymentDetails=payment, CustomerDetails=dict(customer),
+        Promotions=value.get("Promotions") or [], AdditionalFields=value.get("AdditionalFields")
+        or [], NetPrice=net, GrossPrice=gross, NetDiscountedPrice=net,
+        GrossDiscountedPrice=gross, Discount=Decimal("0.00"), VAT=gross - net)
+    record = {"order": order, "refunds": [], "placed": now}
+    rows.append(("order", ref_no, record))
+    service.store.put_many(rows)
+    return copy.deepcopy(order)
+
+
+def _subscription(ref_no: str, index: int, line: dict[str, Any], product: dict[str, Any],
+                  configuration: Any, customer: dict[str, Any], billing: dict[str, Any],
+                  date: str) -> dict[str, Any]:
+    """A subscription record in the store shape the subscriptions resource reads."""
+    information = product.get("SubscriptionInformation") or {}
+    start = datetime.date.fromisoformat(date[:10])
+    return {
+        "SubscriptionReference": made_code("subscription", ref_no, index),
+        "ProductCode": product["ProductCode"], "PricingConfigurationCode": configuration,
+        "Quantity": line["Quantity"], "CountryCode": billing.get("CountryCode"),
+        "StartDate": start.isoformat(),
+        "ExpirationDate": _after(start, information.get("BillingCycle") or 1,
+                                 information.get("BillingCycleUnits") or "M").isoformat(),
+        "CustomRenewalPrice": None, "Renewals": [], "OrderRefNo": ref_no,
+        "AvangateCustomerReference": customer["AvangateCustomerReference"],
+        "ExternalCustomerReference": customer.get("ExternalCustomerReference"),
+        "EndUser": {field: billing.get(field) for field in (
+            "FirstName", "LastName", "Company", "Email", "Phone", "Fax", "Address1",
+            "Address2", "Zip", "City", "State", "CountryCode")},
+        "SubscriptionEnabled": True, "RecurringEnabled": False,
+    }
+
+
+def _after(start: datetime.date, count: int, unit: str) -> datetime.date:
+    if unit.upper().startswith("D"):
+        return start + datetime.timedelta(days=count)
+    months = count * (12 if unit.upper().startswith("Y") else 1)
+    year, month = divmod(start.month - 1 + months, 12)
+    year += start.year
+    day = min(start.day, calendar.monthrange(year, month + 1)[1])
+    return datetime.date(year, month + 1, day)
+
+
+def _stamp(moment: float) -> str:
+    return datetime.datetime.fromtimestamp(moment, datetime.timezone.utc).strftime(
+        "%Y-%m-%d %H:%M:%S")

@@ -1,0 +1,34 @@
+"""The argument rules of the order and customer calls (docs/api-facts.md, "Orders, refunds
+and customers"): the form of what is sent. What the platform decides (a product exists, a
+quantity is within 1..99999, a refund is allowed) is the server's to refuse, with its codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import models
+from ..convert import unstructure
+from ..errors import ValidationError
+from .generic import as_model, country, currency, language
+
+
+def new_order(operation: str, name: str, value: Any) -> dict[str, Any]:
+    """An Order to place: no RefNo (the platform gives it), well-formed currency, country and
+    language codes where given; its items are the server's to judge."""
+    order: models.Order = as_model(operation, name, value, models.Order)
+    if order.RefNo is not None:
+        raise ValidationError(operation, f"{name}.RefNo is given by the platform: leave it out "
+                                         "for a new order", f"{name}.RefNo")
+    if order.Currency is not None:
+        order.Currency = currency(operation, f"{name}.Currency", order.Currency)
+    if order.Country is not None:
+        country(operation, f"{name}.Country", order.Country)
+    if order.Language is not None:
+        language(operation, f"{name}.Language", order.Language)
+    billing = order.BillingDetails
+    if billing is not None and billing.CountryCode is not None:
+        country(operation, f"{name}.BillingDetails.CountryCode", billing.CountryCode)
+    if order.PaymentDetails is not None and order.PaymentDetails.Currency is not None:
+        order.PaymentDetails.Currency = currency(operation, f"{name}.PaymentDetails.Currency",
+                                                 order.PaymentDetails.Currency)
+    return unstructure(order)
