@@ -718,3 +718,11 @@ class OrderPaymentMethod(ApiObject):
     Vendor3DSCancelURL: Optional[str] = None
     FirstDigits: Optional[str] = None
     LastDigits: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class OrderSearchResult(ApiObject):
+    """One page of ``searchOrders``: the orders found and where the page stands."""
+
+    Items: list[Order] = attrs.Factory(list)
+    Pagination: Optional[Pagination] = None

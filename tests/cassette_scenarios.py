@@ -197,6 +197,7 @@ def orders(client: Client, server: Optional[Sandbox]) -> Any:
         "unknown order": outcome(lambda: client.getOrder("99999999")),
         "placed": outcome(lambda: client.placeOrder(ORDER)),
         "no products": outcome(lambda: client.placeOrder({**ORDER, "Items": []})),
+        "search": outcome(lambda: client.searchOrders({"StartDate": "2024-01-01", "Limit": 1})),
     }
 
 

@@ -113,6 +113,11 @@ BAD: list[tuple[str, tuple[Any, ...], str]] = [
     ("placeOrder", ({"RefNo": "1", "Items": [{"Code": "P"}]},), "Order.RefNo"),
     ("placeOrder", ({"Items": [{"Code": "P", "Quantity": "two"}]},), "Order.Items[0].Quantity"),
     ("placeOrder", ({"Currency": "EURO", "Items": []},), "Order.Currency"),
+    ("searchOrders", ({"Status": "DONE"},), "SearchOptions.Status"),
+    ("searchOrders", ({"Pagination": {"Limit": 0}},), "SearchOptions.Pagination.Limit"),
+    ("searchOrders", ({"Limit": 2, "Pagination": {"Limit": 3}},),
+     "SearchOptions.Pagination.Limit"),
+    ("searchOrders", ({"StartDate": "2024-02-30"},), "SearchOptions.StartDate"),
 ]
 
 
@@ -134,7 +139,8 @@ def test_every_new_operation_has_error_path_cases() -> None:
                                         "updateLead", "markLeads", "getProductByCode",
                                         "updateProduct"}
     assert added <= {o for o, _, _ in BAD}
-    assert added - {"searchProducts", "addProduct", "createReseller"} <= set(UNKNOWN)
+    assert added - {"searchProducts", "addProduct", "createReseller",
+                    "searchOrders"} <= set(UNKNOWN)
 
 
 # -- the sandbox's rules ------------------------------------------------------------------------

@@ -252,6 +252,9 @@ def scenario_orders(client: Client) -> dict[str, Any]:
         "no products": refused(lambda: client.placeOrder({**ORDER, "Items": []})),
         "mixed": refused(lambda: client.placeOrder({**ORDER, "Items": [
             ORDER["Items"][0], DYNAMIC_ORDER["Items"][0]]})),
+        "search": [undated(o) for o in client.searchOrders({"Limit": 1, "Page": 2}).Items],
+        "search old": client.searchOrders({"StartDate": "2024-01-01", "Limit": 5}),
+        "every order": [undated(o) for o in client.iter_orders(Limit=1)],
     }
 
 

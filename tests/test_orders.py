@@ -191,3 +191,57 @@ def test_refused_orders_get_the_documented_codes(
         make_client(backend).placeOrder(order)
     assert raised.value.code == code and raised.value.operation == "placeOrder"
     assert len(sandbox.service.store.all("order")) == before  # nothing half-written
+
+
+# -- searchOrders, iter_orders, export --------------------------------------------------------
+
+def _place(client: Client, count: int, **fields: Any) -> list[str]:
+    return [str(client.placeOrder(a_test_order([{"Code": "04C26C50F8"}], **fields)).RefNo)
+            for _ in range(count)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_search_orders_filters_and_pages(sandbox: Sandbox, make_client: Callable[..., Client],
+                                         backend: str) -> None:
+    client = make_client(backend)
+    placed = _place(client, 5)
+    marked = _place(client, 1, ExternalReference="STORE-MARKED")
+    first = client.searchOrders({"Limit": 2})
+    assert isinstance(first, models.OrderSearchResult)
+    assert first.Pagination == models.Pagination(Page=1, Limit=2, Count=6)
+    # the seed order is older than the default 7 days (Newer); a date range finds it
+    assert [o.RefNo for o in first.Items] == placed[:2]
+    old = client.searchOrders({"StartDate": "2024-01-01", "EndDate": "2024-12-31"})
+    assert [o.RefNo for o in old.Items] == ["12345678"]
+    assert [o.RefNo for o in client.searchOrders({"ExternalRefNo": "STORE-MARKED"}).Items] \
+        == marked
+    # the RPC form of the page is taken too
+    nested = client.searchOrders({"Pagination": {"Page": 3, "Limit": 2}})
+    assert [o.RefNo for o in nested.Items] == placed[4:] + marked
+    assert client.searchOrders({"Status": "COMPLETE"}).Pagination.Count == 0
+    sandbox.service.clock.offset = 3600  # every placed order is COMPLETE an hour later
+    assert client.searchOrders({"Status": "COMPLETE"}).Pagination.Count == 6
+    assert client.searchOrders({"IncludeTestOrders": "NO"}).Pagination.Count == 0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_iter_orders_walks_every_page(make_client: Callable[..., Client], backend: str) -> None:
+    client = make_client(backend)
+    placed = _place(client, 5)
+    assert [o.RefNo for o in client.iter_orders(Limit=2)] == placed
+
+
+def test_export_orders_writes_every_order(sandbox: Sandbox, make_client: Callable[..., Client],
+                                          monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from avangate_compat.cli import main
+    placed = _place(make_client("jsonrpc"), 3)
+    monkeypatch.setenv("AVANGATE_MERCHANT_CODE", sandbox.merchant_code)
+    monkeypatch.setenv("AVANGATE_SECRET_KEY", sandbox.credentials["secret_key"])
+    monkeypatch.setenv("AVANGATE_BASE_URL", sandbox.url)
+    assert main(["export", "orders", "Limit=2", "--backend", "rest"]) == 0
+    captured = capsys.readouterr()
+    assert [json.loads(line)["RefNo"] for line in captured.out.splitlines()] == placed
+    assert captured.err == "avangate-compat export: 3 orders in 2 page(s)\n"

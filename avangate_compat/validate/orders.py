@@ -9,7 +9,7 @@ from typing import Any
 from .. import models
 from ..convert import unstructure
 from ..errors import ValidationError
-from .generic import as_model, country, currency, language
+from .generic import as_model, country, currency, filters_of, language
 
 
 def new_order(operation: str, name: str, value: Any) -> dict[str, Any]:
@@ -32,3 +32,20 @@ def new_order(operation: str, name: str, value: Any) -> dict[str, Any]:
         order.PaymentDetails.Currency = currency(operation, f"{name}.PaymentDetails.Currency",
                                                  order.PaymentDetails.Currency)
     return unstructure(order)
+
+
+_order_filters = filters_of("OrderSearchOptions")
+
+
+def order_search(operation: str, name: str, value: Any) -> dict[str, Any]:
+    """The searchOrders filters; the RPC form's ``Pagination{Page, Limit}`` is sent as
+    ``Page`` and ``Limit``, the form every protocol takes (a REST query has no objects)."""
+    out = _order_filters(operation, name, value)
+    nested = out.pop("Pagination", None) or {}
+    for key in ("Page", "Limit"):
+        if key in nested and key in out and nested[key] != out[key]:
+            raise ValidationError(operation, f"{name}.{key} and {name}.Pagination.{key} "
+                                             "disagree", f"{name}.Pagination.{key}")
+        if key in nested:
+            out[key] = nested[key]
+    return out  # type: ignore[no-any-return]

@@ -10,7 +10,14 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from avangate_compat.sandbox.resources.base import handles, invalid, made_code, not_found, typed
+from avangate_compat.sandbox.resources.base import (
+    handles,
+    invalid,
+    made_code,
+    not_found,
+    paging,
+    typed,
+)
 from avangate_compat.sandbox.resources.customers import customer_for_order
 from avangate_compat.sandbox.resources.order_lines import (
     MAX_QUANTITY,
@@ -74,6 +81,44 @@ def get_order(service: Service, reference: Any) -> dict[str, Any]:
         if advance(service, record):
             service.store.put("order", reference, record)
     return copy.deepcopy(record["order"])
+
+
+@handles("searchOrders")
+def search_orders(service: Service, options: Any) -> dict[str, Any]:
+    """The documented REST filters on every protocol: by default the orders of the last
+    7 days (``Newer``), which StartDate overrides; sorted by date then RefNo, paged."""
+    opts = typed(options or {}, "OrderSearchOptions")
+    nested = opts.get("Pagination") or {}
+    page, limit = paging({"Page": opts.get("Page") or nested.get("Page"),
+                          "Limit": opts.get("Limit") or nested.get("Limit")})
+    start, end, newer = opts.get("StartDate"), opts.get("EndDate"), opts.get("Newer")
+    if start is None and newer is None:
+        newer = _stamp(service.clock.now() - 7 * 86400)
+    tests = opts.get("IncludeTestOrders") or "YES"
+    with service.writing:
+        records = service.store.all("order")
+        changed = [r for r in records if advance(service, r)]
+        if changed:
+            service.store.put_many([("order", r["order"]["RefNo"], r) for r in changed])
+    exact = {"RefNo": "RefNo", "Status": "Status", "ApproveStatus": "ApproveStatus",
+             "ExternalRefNo": "ExternalReference"}
+
+    def wanted(order: dict[str, Any]) -> bool:
+        date = str(order.get("OrderDate") or "")
+        return (all(opts.get(key) is None or order.get(field) == opts[key]
+                    for key, field in exact.items())
+                and (start is None or date[:10] >= start) and (end is None or date[:10] <= end)
+                and (start is not None or newer is None or date >= str(newer))
+                and (tests != "NO" or not order.get("TestOrder"))
+                and (tests != "ONLY" or bool(order.get("TestOrder")))
+                and (opts.get("PartnerOrders") is None or
+                     bool(order.get("PartnerCode")) is opts["PartnerOrders"]))
+
+    found = sorted((r["order"] for r in records if wanted(r["order"])),
+                   key=lambda o: (str(o.get("OrderDate")), str(o.get("RefNo"))))
+    first = (page - 1) * limit
+    return {"Items": copy.deepcopy(found[first:first + limit]),
+            "Pagination": {"Page": page, "Limit": limit, "Count": len(found)}}
 
 
 @handles("placeOrder")
