@@ -184,7 +184,7 @@ _CODES: dict[str, type[APIError]] = {
         "ORDER_PRODUCTS_EMPTY", "ORDER_ITEMS_INVALID", "ORDER_ITEMS_QUANTITY_INVALID",
         "ORDER_PRODUCT_NAME_INVALID", "ORDER_PRODUCT_PRICE_TYPE_INVALID",
         "ORDER_PRODUCT_PRICE_AMOUNT_INVALID", "ORDER_CURRENCY_INVALID",
-        "PAYMENT_NOT_SUPPORTED"), InvalidRequestError),
+        "PAYMENT_NOT_SUPPORTED", "REFUND_NOT_ALLOWED"), InvalidRequestError),
     "RATE_LIMIT_EXCEEDED": RateLimitError,
 }
 # Numeric JSON-RPC codes of the older Avangate API (docs/api-facts.md, "Session").

@@ -726,3 +726,12 @@ class OrderSearchResult(ApiObject):
 
     Items: list[Order] = attrs.Factory(list)
     Pagination: Optional[Pagination] = None
+
+
+@attrs.define(kw_only=True)
+class RefundItem(ApiObject):
+    """One line of a partial refund: the order line (``LineItemReference``), how many, how much."""
+
+    Quantity: Optional[int] = None
+    LineItemReference: Optional[str] = None
+    Amount: Optional[Decimal] = None

@@ -198,7 +198,19 @@ def orders(client: Client, server: Optional[Sandbox]) -> Any:
         "placed": outcome(lambda: client.placeOrder(ORDER)),
         "no products": outcome(lambda: client.placeOrder({**ORDER, "Items": []})),
         "search": outcome(lambda: client.searchOrders({"StartDate": "2024-01-01", "Limit": 1})),
+        "refund too old": outcome(lambda: client.issueRefund("12345678", Decimal("1"), [])),
+        **refund(client, server),
     }
+
+
+def refund(client: Client, server: Optional[Sandbox]) -> Any:
+    """A total refund of an order the sandbox's clock has completed."""
+    placed = client.placeOrder(ORDER)
+    if server is not None:
+        server.service.clock.offset += 3600
+    return {"refund": outcome(lambda: client.issueRefund(placed.RefNo, placed.GrossPrice, [],
+                                                         "cassette", "Other")),
+            "refunded": outcome(lambda: client.getOrder(placed.RefNo))}
 
 
 SCENARIOS: dict[str, Scenario] = {f.__name__: f for f in [

@@ -44,6 +44,7 @@ UNKNOWN: dict[str, tuple[Any, ...]] = {
     "setProductStatus": ("NOSUCHPRODUCT", True, "https://example.com/r", "notes"),
     "getPartnerResellers": ("NOSUCHPARTNER", {}),
     "getOrder": ("99999999",),
+    "issueRefund": ("99999999", Decimal("1"), []),
     "placeOrder": ({"CustomerReference": 999, "Items": [{"Code": "04C26C50F8"}],
                     "PaymentDetails": {"Type": "TEST"}},),
 }
@@ -118,6 +119,10 @@ BAD: list[tuple[str, tuple[Any, ...], str]] = [
     ("searchOrders", ({"Limit": 2, "Pagination": {"Limit": 3}},),
      "SearchOptions.Pagination.Limit"),
     ("searchOrders", ({"StartDate": "2024-02-30"},), "SearchOptions.StartDate"),
+    ("issueRefund", ("12345678", Decimal("-1"), []), "Amount"),
+    ("issueRefund", ("12345678", Decimal("1"), "all"), "Items"),
+    ("issueRefund", ("12345678", Decimal("1"), [{"Quantity": 1}]), "Items[0].LineItemReference"),
+    ("issueRefund", ("12345678", Decimal("1"), [], 7), "Comment"),
 ]
 
 

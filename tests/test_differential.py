@@ -255,7 +255,44 @@ def scenario_orders(client: Client) -> dict[str, Any]:
         "search": [undated(o) for o in client.searchOrders({"Limit": 1, "Page": 2}).Items],
         "search old": client.searchOrders({"StartDate": "2024-01-01", "Limit": 5}),
         "every order": [undated(o) for o in client.iter_orders(Limit=1)],
+        **scenario_refunds(client, str(placed.RefNo)),
     }
+
+
+def scenario_refunds(client: Client, ref_no: str) -> dict[str, Any]:
+    """The refund rules, through the control API's clock (the order completes)."""
+    refuse_early = refused(lambda: client.issueRefund(ref_no, Decimal("1"), []))
+    sandbox_clock(client, 3600)
+    order = client.getOrder(ref_no)
+    line = (order.Items or [])[0]
+    return {
+        "too early": refuse_early,
+        "too old": refused(lambda: client.issueRefund("12345678", Decimal("1"), [])),
+        "partial": client.issueRefund(ref_no, Decimal("5.00"), [
+            {"LineItemReference": line.LineItemReference, "Quantity": 1,
+             "Amount": Decimal("5.00")}], "goodwill", "Other"),
+        "too much": refused(lambda: client.issueRefund(ref_no, Decimal("100000"), [
+            {"LineItemReference": line.LineItemReference}])),
+        "total": client.issueRefund(ref_no, (order.GrossPrice or 0) - Decimal("5.00"), "",
+                                    "all of it", "Duplicate purchase"),
+        "after": undated(client.getOrder(ref_no)),
+        "again": refused(lambda: client.issueRefund(ref_no, Decimal("1"), [])),
+    }
+
+
+SERVING: list[Sandbox] = []  # the sandbox the scenarios of the running test talk to
+
+
+@pytest.fixture(autouse=True)
+def _serving(sandbox: Sandbox) -> Any:
+    SERVING[:] = [sandbox]
+    yield
+    SERVING.clear()
+
+
+def sandbox_clock(client: Client, seconds: float) -> None:
+    """Advance the sandbox's clock through its control API, as a store's test suite would."""
+    SERVING[0].control("POST", "clock/advance", {"seconds": seconds})
 
 
 SCENARIOS = [scenario_reads, scenario_product_writes, scenario_leads, scenario_catalog_reads,

@@ -245,3 +245,120 @@ def test_export_orders_writes_every_order(sandbox: Sandbox, make_client: Callabl
     captured = capsys.readouterr()
     assert [json.loads(line)["RefNo"] for line in captured.out.splitlines()] == placed
     assert captured.err == "avangate-compat export: 3 orders in 2 page(s)\n"
+
+
+# -- issueRefund ------------------------------------------------------------------------------
+
+def _completed(sandbox: Sandbox, client: Client, **fields: Any) -> models.Order:
+    """A test order of two lines, moved on by the clock until it is COMPLETE."""
+    placed = client.placeOrder(a_test_order(
+        [{"Code": "04C26C50F8", "Quantity": 2}, {"Code": "TeamPlan2024", "Quantity": 1}],
+        **fields))
+    sandbox.service.clock.offset += 3600
+    order: models.Order = client.getOrder(placed.RefNo)
+    assert order.Status == "COMPLETE" and order.FinishDate
+    return order
+
+
+def _refusal(call: Callable[[], Any]) -> str:
+    with pytest.raises(InvalidRequestError) as raised:
+        call()
+    assert raised.value.code == "REFUND_NOT_ALLOWED"
+    return raised.value.message
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_total_refund_moves_the_order_to_refund_and_a_second_is_refused(
+        sandbox: Sandbox, make_client: Callable[..., Client], backend: str) -> None:
+    client = make_client(backend)
+    order = _completed(sandbox, client)
+    assert client.issueRefund(order.RefNo, order.GrossPrice, [], "Duplicate", "Other") is True
+    assert client.getOrder(order.RefNo).Status == "REFUND"
+    assert _refusal(lambda: client.issueRefund(order.RefNo, order.GrossPrice, "")) == \
+        "You have already placed a Total refund for this order."
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_only_a_complete_order_is_refunded(sandbox: Sandbox, make_client: Callable[..., Client],
+                                           backend: str) -> None:
+    client = make_client(backend)
+    placed = client.placeOrder(a_test_order([{"Code": "04C26C50F8"}]))
+    assert _refusal(lambda: client.issueRefund(placed.RefNo, placed.GrossPrice, [])) == \
+        "You cannot place a refund request due to the order's current status."
+    sandbox.service.clock.offset += 120  # AUTHRECEIVED: still not refundable
+    assert client.getOrder(placed.RefNo).Status == "AUTHRECEIVED"
+    assert _refusal(lambda: client.issueRefund(placed.RefNo, placed.GrossPrice, [])) == \
+        "You cannot place a refund request due to the order's current status."
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_partial_refunds_stop_at_what_remains(sandbox: Sandbox,
+                                              make_client: Callable[..., Client],
+                                              backend: str) -> None:
+    client = make_client(backend)
+    order = _completed(sandbox, client)
+    line = order.Items[0]
+    assert line.Price is not None and line.Price.UnitGrossPrice is not None
+    part = {"LineItemReference": line.LineItemReference, "Quantity": 1,
+            "Amount": line.Price.UnitGrossPrice}
+    assert client.issueRefund(order.RefNo, line.Price.UnitGrossPrice, [part], "one seat",
+                              "Other") is True
+    assert client.getOrder(order.RefNo).Status == "COMPLETE"  # a partial refund keeps it
+    assert order.GrossPrice is not None
+    remaining = order.GrossPrice - line.Price.UnitGrossPrice
+    assert _refusal(lambda: client.issueRefund(order.RefNo, remaining + Decimal("0.01"), [
+        models.RefundItem(LineItemReference=order.Items[1].LineItemReference, Quantity=1)])) \
+        == "The maximum refundable amount for this order has been exceeded."
+    # what remains is refunded by a total refund
+    assert client.issueRefund(order.RefNo, remaining, []) is True
+    assert client.getOrder(order.RefNo).Status == "REFUND"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_pending_refund_blocks_another(sandbox: Sandbox, make_client: Callable[..., Client],
+                                         backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = make_client(backend)
+    order = _completed(sandbox, client)
+    monkeypatch.setattr(sandbox.service, "refund_delay", 600.0, raising=False)
+    line = order.Items[0]
+    part = [{"LineItemReference": line.LineItemReference, "Quantity": 1}]
+    assert client.issueRefund(order.RefNo, Decimal("1.00"), part) is True
+    assert _refusal(lambda: client.issueRefund(order.RefNo, Decimal("1.00"), part)) == \
+        "You already have a pending refund request."
+    sandbox.service.clock.offset += 600  # the first is done: another may follow
+    assert client.issueRefund(order.RefNo, Decimal("1.00"), part) is True
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_order_older_than_a_year_is_not_refunded(make_client: Callable[..., Client],
+                                                    backend: str) -> None:
+    assert _refusal(lambda: make_client(backend).issueRefund("12345678", Decimal("10"), [])) \
+        == "The allowed period to request a new refund for this order has expired"
+
+
+def test_refund_lines_must_be_lines_of_the_order(sandbox: Sandbox,
+                                                 make_client: Callable[..., Client]) -> None:
+    client = make_client("soap")
+    order = _completed(sandbox, client)
+    assert _refusal(lambda: client.issueRefund(order.RefNo, Decimal("1"), [
+        {"LineItemReference": "NOSUCHLINE", "Quantity": 1}])) == \
+        "PRODUCTS_CODES missing or format incorrect"
+    assert _refusal(lambda: client.issueRefund(order.RefNo, Decimal("1"), [
+        {"LineItemReference": order.Items[0].LineItemReference, "Quantity": 3}])) == \
+        "Invalid PRODUCTS_QTY"
+
+
+def test_the_rest_refund_body_is_lowercase_and_empty_items_mean_total(
+        sandbox: Sandbox, make_client: Callable[..., Client]) -> None:
+    """The body the official PHP SDK posts: lowercase keys, items "" for a total refund."""
+    import requests
+
+    from avangate_compat.auth import rest_auth_header
+    order = _completed(sandbox, make_client("rest"))
+    header = rest_auth_header(sandbox.merchant_code, sandbox.secret_key, "sha256")
+    answer = requests.post(
+        f"{sandbox.url}/rest/6.0/orders/{order.RefNo}/refund/", timeout=5,
+        headers={"X-Avangate-Authentication": header, "Accept": "application/json"},
+        json={"amount": str(order.GrossPrice), "items": "", "comment": "c", "reason": "Other"})
+    assert answer.status_code == 200, answer.text
+    assert make_client("rest").getOrder(order.RefNo).Status == "REFUND"

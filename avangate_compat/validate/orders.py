@@ -9,7 +9,7 @@ from typing import Any
 from .. import models
 from ..convert import unstructure
 from ..errors import ValidationError
-from .generic import as_model, country, currency, filters_of, language
+from .generic import as_model, country, currency, filters_of, language, text
 
 
 def new_order(operation: str, name: str, value: Any) -> dict[str, Any]:
@@ -49,3 +49,41 @@ def order_search(operation: str, name: str, value: Any) -> dict[str, Any]:
         if key in nested:
             out[key] = nested[key]
     return out  # type: ignore[no-any-return]
+
+
+def refund_items(operation: str, name: str, value: Any) -> list[dict[str, Any]]:
+    """The lines of a partial refund; ``""``, ``None`` or ``[]`` mean a total refund (both
+    forms are documented) and are sent as ``[]``."""
+    if value in ("", None):
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise ValidationError(operation, f"{name} must be a list of refund lines, or [] for a "
+                                         "total refund", name)
+    out = []
+    for index, entry in enumerate(value):
+        where = f"{name}[{index}]"
+        item: models.RefundItem = as_model(operation, where, entry, models.RefundItem)
+        if not item.LineItemReference:
+            raise ValidationError(operation, f"{where}.LineItemReference is required "
+                                             "(from getOrder's Items)",
+                                  f"{where}.LineItemReference")
+        if item.Quantity is not None and item.Quantity < 1:
+            raise ValidationError(operation, f"{where}.Quantity must be >= 1",
+                                  f"{where}.Quantity")
+        if item.Amount is not None and item.Amount < 0:
+            raise ValidationError(operation, f"{where}.Amount must not be negative",
+                                  f"{where}.Amount")
+        out.append(unstructure(item))
+    return out
+
+
+def note(operation: str, name: str, value: Any) -> str:
+    """Free text such as a refund's comment or reason; may be empty."""
+    if value is None:
+        return ""
+    if isinstance(value, (bytes, bytearray)):
+        return text(operation, name, value) if value else ""
+    if not isinstance(value, str):
+        raise ValidationError(operation, f"{name} must be text, got {type(value).__name__}",
+                              name)
+    return value

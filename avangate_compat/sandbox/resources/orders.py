@@ -37,6 +37,8 @@ TEST_CARD = "4111111111111111"
 FIRST_REF_NO = 80000000
 # seconds after placing when an order is AUTHRECEIVED, then COMPLETE (a sandbox setting)
 DEFAULT_DELAYS = (60.0, 300.0)
+# seconds a refund request stays pending (a sandbox setting); one pending blocks another
+DEFAULT_REFUND_DELAY = 0.0
 
 
 def stored_order(service: Service, reference: Any) -> dict[str, Any]:
@@ -50,11 +52,13 @@ def stored_order(service: Service, reference: Any) -> dict[str, Any]:
 
 
 def advance(service: Service, record: dict[str, Any]) -> bool:
-    """Move a placed order along its PENDING -> AUTHRECEIVED -> COMPLETE path as far as the
-    clock says; True when its status changed (the caller stores it)."""
+    """Move a placed order along its PENDING -> AUTHRECEIVED -> COMPLETE path, and its
+    refund requests to done (a total one moves the order to REFUND), as far as the clock
+    says; True when anything changed (the caller stores it)."""
+    changed = _settle_refunds(service, record)
     order, placed = record["order"], record.get("placed")
     if placed is None or order["Status"] not in ("PENDING", "AUTHRECEIVED"):
-        return False
+        return changed
     authorized, completed = delays(service)
     elapsed = service.clock.now() - placed
     status = ("COMPLETE" if elapsed >= completed else
@@ -66,6 +70,23 @@ def advance(service: Service, record: dict[str, Any]) -> bool:
         order["ApproveStatus"] = "OK"
         order["FinishDate"] = _stamp(placed + completed)
     return True
+
+
+def _settle_refunds(service: Service, record: dict[str, Any]) -> bool:
+    changed = False
+    for refund in record.get("refunds") or []:
+        if refund["Status"] == "PENDING" and \
+                service.clock.now() - refund["Requested"] >= refund_delay(service):
+            refund["Status"] = "COMPLETE"
+            changed = True
+            if refund["Total"]:
+                record["order"]["Status"] = "REFUND"
+    return changed
+
+
+def refund_delay(service: Service) -> float:
+    delay: float = getattr(service, "refund_delay", DEFAULT_REFUND_DELAY)
+    return delay
 
 
 def delays(service: Service) -> tuple[float, float]:
