@@ -200,6 +200,12 @@ def orders(client: Client, server: Optional[Sandbox]) -> Any:
         "search": outcome(lambda: client.searchOrders({"StartDate": "2024-01-01", "Limit": 1})),
         "refund too old": outcome(lambda: client.issueRefund("12345678", Decimal("1"), [])),
         **refund(client, server),
+        "create customer": outcome(lambda: client.createCustomer({
+            "FirstName": "Grace", "LastName": "Hopper", "ExternalCustomerReference": "C-1"})),
+        "customer": outcome(lambda: client.getCustomerInformation(0, "C-1")),
+        "update customer": outcome(lambda: client.updateCustomerInformation(
+            {"AvangateCustomerReference": 435384557, "FirstName": "Renamed"}, True)),
+        "unknown customer": outcome(lambda: client.getCustomerInformation(999)),
     }
 
 

@@ -45,6 +45,8 @@ UNKNOWN: dict[str, tuple[Any, ...]] = {
     "getPartnerResellers": ("NOSUCHPARTNER", {}),
     "getOrder": ("99999999",),
     "issueRefund": ("99999999", Decimal("1"), []),
+    "getCustomerInformation": (999, ""),
+    "updateCustomerInformation": ({"AvangateCustomerReference": 999, "FirstName": "X"},),
     "placeOrder": ({"CustomerReference": 999, "Items": [{"Code": "04C26C50F8"}],
                     "PaymentDetails": {"Type": "TEST"}},),
 }
@@ -123,6 +125,14 @@ BAD: list[tuple[str, tuple[Any, ...], str]] = [
     ("issueRefund", ("12345678", Decimal("1"), "all"), "Items"),
     ("issueRefund", ("12345678", Decimal("1"), [{"Quantity": 1}]), "Items[0].LineItemReference"),
     ("issueRefund", ("12345678", Decimal("1"), [], 7), "Comment"),
+    ("createCustomer", ({"AvangateCustomerReference": 5, "FirstName": "X"},),
+     "Customer.AvangateCustomerReference"),
+    ("createCustomer", ({"CountryCode": "USA"},), "Customer.CountryCode"),
+    ("getCustomerInformation", (-1,), "AvangateCustomerReference"),
+    ("getCustomerInformation", ("abc",), "AvangateCustomerReference"),
+    ("updateCustomerInformation", ({"FirstName": "X"},), "Customer.AvangateCustomerReference"),
+    ("updateCustomerInformation", ({"AvangateCustomerReference": 5}, "yes"),
+     "UpdateEndUserSubscriptions"),
 ]
 
 
@@ -145,7 +155,7 @@ def test_every_new_operation_has_error_path_cases() -> None:
                                         "updateProduct"}
     assert added <= {o for o, _, _ in BAD}
     assert added - {"searchProducts", "addProduct", "createReseller",
-                    "searchOrders"} <= set(UNKNOWN)
+                    "searchOrders", "createCustomer"} <= set(UNKNOWN)
 
 
 # -- the sandbox's rules ------------------------------------------------------------------------

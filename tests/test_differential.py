@@ -256,6 +256,25 @@ def scenario_orders(client: Client) -> dict[str, Any]:
         "search old": client.searchOrders({"StartDate": "2024-01-01", "Limit": 5}),
         "every order": [undated(o) for o in client.iter_orders(Limit=1)],
         **scenario_refunds(client, str(placed.RefNo)),
+        **scenario_customers(client),
+    }
+
+
+def scenario_customers(client: Client) -> dict[str, Any]:
+    created = client.createCustomer({"FirstName": "Grace", "LastName": "Hopper",
+                                     "Email": "grace@example.com", "CountryCode": "US",
+                                     "ExternalCustomerReference": "DIFF-GRACE"})
+    customer = client.getCustomerInformation(created)
+    customer.City = "Arlington"
+    return {
+        "created": created,
+        "by reference": customer,
+        "by external reference": client.getCustomerInformation(0, "DIFF-GRACE"),
+        "by both, disagreeing": refused(lambda: client.getCustomerInformation(
+            created, "DIFF-CUSTOMER-1")),
+        "the order's customer": client.getCustomerInformation(0, "DIFF-CUSTOMER-1"),
+        "update": client.updateCustomerInformation(customer, True),
+        "after update": client.getCustomerInformation(created),
     }
 
 

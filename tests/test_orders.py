@@ -362,3 +362,66 @@ def test_the_rest_refund_body_is_lowercase_and_empty_items_mean_total(
         json={"amount": str(order.GrossPrice), "items": "", "comment": "c", "reason": "Other"})
     assert answer.status_code == 200, answer.text
     assert make_client("rest").getOrder(order.RefNo).Status == "REFUND"
+
+
+# -- customers --------------------------------------------------------------------------------
+
+GRACE = {"FirstName": "Grace", "LastName": "Hopper", "Email": "grace@example.com",
+         "CountryCode": "US", "Language": "en", "ExternalCustomerReference": "SHOP-GRACE"}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_new_customer_is_inactive_until_a_subscription_is_attached(
+        make_client: Callable[..., Client], backend: str) -> None:
+    client = make_client(backend)
+    reference = client.createCustomer(GRACE)
+    assert isinstance(reference, int) and reference > 0
+    customer = client.getCustomerInformation(reference)
+    assert isinstance(customer, models.Customer)
+    assert (customer.AvangateCustomerReference, customer.Email, customer.Enabled) == (
+        reference, "grace@example.com", False)
+    client.placeOrder(a_test_order([{"Code": "04C26C50F8"}], CustomerReference=reference))
+    assert client.getCustomerInformation(reference).Enabled is False  # no subscription
+    client.placeOrder(a_test_order([{"Code": "TeamPlan2024"}], CustomerReference=reference))
+    assert client.getCustomerInformation(reference).Enabled is True
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_customer_is_found_by_either_reference(make_client: Callable[..., Client],
+                                                 backend: str) -> None:
+    client = make_client(backend)
+    reference = client.createCustomer(GRACE)
+    by_external = client.getCustomerInformation(0, "SHOP-GRACE")
+    assert by_external == client.getCustomerInformation(reference) \
+        == client.getCustomerInformation(reference, "SHOP-GRACE") \
+        == client.getCustomerInformation(str(reference))  # the reference as text, too
+    with pytest.raises(NotFoundError):  # both given: they must name the same customer
+        client.getCustomerInformation(reference, "SEED-CUSTOMER-1")
+    with pytest.raises(NotFoundError):
+        client.getCustomerInformation(0, "NOBODY")
+    with pytest.raises(InvalidRequestError):  # an external reference is one customer's
+        client.createCustomer(GRACE)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_update_end_user_subscriptions_copies_the_changes(
+        sandbox: Sandbox, make_client: Callable[..., Client], backend: str) -> None:
+    client = make_client(backend)
+    reference = client.createCustomer(GRACE)
+    order = client.placeOrder(a_test_order([{"Code": "TeamPlan2024"}],
+                                           CustomerReference=reference))
+    subscription = order.Items[0].ProductDetails.Subscriptions[0].SubscriptionReference
+
+    def end_user() -> Any:
+        stored: Any = sandbox.service.store.get("subscription", subscription)
+        return stored["EndUser"]
+
+    customer = client.getCustomerInformation(reference)
+    customer.Email, customer.City = "grace@navy.example", "Arlington"
+    assert client.updateCustomerInformation(customer) is True
+    assert client.getCustomerInformation(reference).City == "Arlington"
+    assert end_user()["Email"] == BILLING["Email"]  # not copied without the flag
+    customer.Phone = "555-0100"
+    assert client.updateCustomerInformation(customer, True) is True
+    assert (end_user()["Email"], end_user()["City"], end_user()["Phone"]) == (
+        "grace@navy.example", "Arlington", "555-0100")

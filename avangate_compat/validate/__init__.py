@@ -25,7 +25,15 @@ from .generic import (
     sendable,
     text,
 )
-from .orders import new_order, note, order_search, refund_items
+from .orders import (
+    customer_reference,
+    customer_update,
+    new_customer,
+    new_order,
+    note,
+    order_search,
+    refund_items,
+)
 from .rules import (
     lead,
     mark_leads,
@@ -89,6 +97,8 @@ CHECKS: dict[str, Checker] = {
     "sku_schema": sku_schema, "sku_deletion": sku_deletion, "new_product": new_product,
     "reseller": reseller, "new_order": new_order,
     "order_search": order_search, "refund_items": refund_items, "note": note,
+    "customer_reference": customer_reference, "new_customer": new_customer,
+    "customer_update": customer_update,
 }
 
 

@@ -87,3 +87,45 @@ def note(operation: str, name: str, value: Any) -> str:
         raise ValidationError(operation, f"{name} must be text, got {type(value).__name__}",
                               name)
     return value
+
+
+def customer_reference(operation: str, name: str, value: Any) -> int:
+    """An AvangateCustomerReference: a whole number, sent as text by some versions; 0 stands
+    for none (a lookup by the ExternalCustomerReference alone)."""
+    if isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
+        value = int(value.strip())
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(operation, f"{name} must be a customer reference (a whole "
+                                         f"number, 0 for none), got {value!r}", name)
+    return value
+
+
+def _contact(operation: str, name: str, customer: models.Customer) -> None:
+    if customer.CountryCode is not None:
+        country(operation, f"{name}.CountryCode", customer.CountryCode)
+    if customer.Language is not None:
+        language(operation, f"{name}.Language", customer.Language)
+
+
+def new_customer(operation: str, name: str, value: Any) -> dict[str, Any]:
+    """A Customer to create: no AvangateCustomerReference (the platform gives it)."""
+    customer: models.Customer = as_model(operation, name, value, models.Customer)
+    if customer.AvangateCustomerReference is not None:
+        raise ValidationError(operation, f"{name}.AvangateCustomerReference is given by the "
+                                         "platform: leave it out",
+                              f"{name}.AvangateCustomerReference")
+    _contact(operation, name, customer)
+    return unstructure(customer)
+
+
+def customer_update(operation: str, name: str, value: Any) -> dict[str, Any]:
+    """A whole Customer to write back: it names its AvangateCustomerReference."""
+    customer: models.Customer = as_model(operation, name, value, models.Customer)
+    if not customer.AvangateCustomerReference:
+        raise ValidationError(operation, f"{name}.AvangateCustomerReference is required: "
+                                         "send the customer getCustomerInformation answered",
+                              f"{name}.AvangateCustomerReference")
+    _contact(operation, name, customer)
+    return unstructure(customer)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Optional
 
-from avangate_compat.sandbox.resources.base import invalid, not_found
+from avangate_compat.sandbox.resources.base import handles, invalid, not_found, typed
 from avangate_compat.sandbox.schema import load
 
 if TYPE_CHECKING:
@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 FIRST_REFERENCE = 500000001
 CONTACT_FIELDS = ("FirstName", "LastName", "Company", "FiscalCode", "Address1", "Address2",
                   "City", "State", "Zip", "CountryCode", "Phone", "Fax", "Email")
+# what a subscription's EndUser holds of its customer (docs/api-facts.md)
+END_USER_FIELDS = ("FirstName", "LastName", "Company", "Email", "Phone", "Fax", "Address1",
+                   "Address2", "Zip", "City", "State", "CountryCode", "Language")
 
 
 def customer_fields() -> list[str]:
@@ -80,3 +83,74 @@ def customer_for_order(service: Service, reference: Any, external: Any,
     contact = {field: billing.get(field) for field in CONTACT_FIELDS}
     return new_customer(service, {**contact, "ExternalCustomerReference": external or None,
                                   "Language": language})
+
+
+def subscriptions_of(service: Service, customer: Mapping[str, Any]) -> list[dict[str, Any]]:
+    reference = customer.get("AvangateCustomerReference")
+    return [s for s in service.store.all("subscription")
+            if s.get("AvangateCustomerReference") == reference]
+
+
+def shown(service: Service, customer: Mapping[str, Any]) -> dict[str, Any]:
+    """The customer as answered: Enabled while one of its subscriptions is enabled."""
+    out = {field: customer.get(field) for field in customer_fields()}
+    out["Enabled"] = any(s.get("SubscriptionEnabled", True)
+                         for s in subscriptions_of(service, customer))
+    return out
+
+
+def _unique_external(service: Service, external: Any, reference: Any) -> None:
+    if external in (None, ""):
+        return
+    holder = find_customer(service, None, external)
+    if holder is not None and holder.get("AvangateCustomerReference") != reference:
+        raise invalid(f"ExternalCustomerReference {external!r} belongs to another customer")
+
+
+@handles("createCustomer")
+def create_customer(service: Service, customer: Any) -> int:
+    """A new customer, inactive until a subscription is attached; answers its reference."""
+    value = typed(customer, "Customer")
+    if not isinstance(value, dict):
+        raise invalid("the customer must be an object")
+    if value.get("AvangateCustomerReference") not in (None, 0):
+        raise invalid("AvangateCustomerReference is given by the platform")
+    with service.writing:
+        _unique_external(service, value.get("ExternalCustomerReference"), None)
+        reference: int = new_customer(service, value)["AvangateCustomerReference"]
+    return reference
+
+
+@handles("getCustomerInformation")
+def get_customer_information(service: Service, reference: Any,
+                             external: Any = None) -> dict[str, Any]:
+    """The customer either reference names; when both are given they must name the same."""
+    return shown(service, existing_customer(service, typed(reference, "int"), external))
+
+
+@handles("updateCustomerInformation")
+def update_customer_information(service: Service, customer: Any,
+                                end_users: Any = False) -> bool:
+    """Replace the customer's details; with ``end_users`` true, copy them to the EndUser of
+    every subscription of the customer."""
+    value = typed(customer, "Customer")
+    if not isinstance(value, dict):
+        raise invalid("the customer must be an object")
+    copy_to_end_users = typed(end_users, "boolean")
+    with service.writing:
+        stored = existing_customer(service, value.get("AvangateCustomerReference"), None)
+        reference = stored["AvangateCustomerReference"]
+        _unique_external(service, value.get("ExternalCustomerReference"), reference)
+        updated = {**stored, **{k: v for k, v in value.items() if k != "Enabled"},
+                   "AvangateCustomerReference": reference}
+        rows: list[tuple[str, str, Any]] = [("customer", str(reference), updated)]
+        if copy_to_end_users:
+            for subscription in subscriptions_of(service, stored):
+                end_user = dict(subscription.get("EndUser") or {})
+                end_user.update({field: updated.get(field) for field in END_USER_FIELDS})
+                rows.append(("subscription", subscription["SubscriptionReference"],
+                             {**subscription, "EndUser": end_user,
+                              "ExternalCustomerReference":
+                                  updated.get("ExternalCustomerReference")}))
+        service.store.put_many(rows)
+    return True

@@ -18,7 +18,7 @@ from avangate_compat.sandbox.resources.base import (
     paging,
     typed,
 )
-from avangate_compat.sandbox.resources.customers import customer_for_order
+from avangate_compat.sandbox.resources.customers import END_USER_FIELDS, customer_for_order
 from avangate_compat.sandbox.resources.order_lines import (
     MAX_QUANTITY,
     catalog_unit_price,
@@ -298,9 +298,8 @@ def _subscription(ref_no: str, index: int, line: dict[str, Any], product: dict[s
         "CustomRenewalPrice": None, "Renewals": [], "OrderRefNo": ref_no,
         "AvangateCustomerReference": customer["AvangateCustomerReference"],
         "ExternalCustomerReference": customer.get("ExternalCustomerReference"),
-        "EndUser": {field: billing.get(field) for field in (
-            "FirstName", "LastName", "Company", "Email", "Phone", "Fax", "Address1",
-            "Address2", "Zip", "City", "State", "CountryCode")},
+        "EndUser": {**{field: billing.get(field) for field in END_USER_FIELDS},
+                    "Language": customer.get("Language")},
         "SubscriptionEnabled": True, "RecurringEnabled": False,
     }
 
