@@ -253,7 +253,8 @@ def scenario_orders(client: Client) -> dict[str, Any]:
         "mixed": refused(lambda: client.placeOrder({**ORDER, "Items": [
             ORDER["Items"][0], DYNAMIC_ORDER["Items"][0]]})),
         "search": [undated(o) for o in client.searchOrders({"Limit": 1, "Page": 2}).Items],
-        "search old": client.searchOrders({"StartDate": "2024-01-01", "Limit": 5}),
+        "search old": [undated(o) for o in client.searchOrders({"StartDate": "2024-01-01",
+                                                               "Limit": 5}).Items],
         "every order": [undated(o) for o in client.iter_orders(Limit=1)],
         **scenario_refunds(client, str(placed.RefNo)),
         **scenario_customers(client),

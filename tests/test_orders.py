@@ -319,7 +319,7 @@ def test_a_pending_refund_blocks_another(sandbox: Sandbox, make_client: Callable
                                          backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
     client = make_client(backend)
     order = _completed(sandbox, client)
-    monkeypatch.setattr(sandbox.service, "refund_delay", 600.0, raising=False)
+    monkeypatch.setitem(sandbox.service.order_settings, "refund_after", 600.0)
     line = order.Items[0]
     part = [{"LineItemReference": line.LineItemReference, "Quantity": 1}]
     assert client.issueRefund(order.RefNo, Decimal("1.00"), part) is True
@@ -425,3 +425,85 @@ def test_update_end_user_subscriptions_copies_the_changes(
     assert client.updateCustomerInformation(customer, True) is True
     assert (end_user()["Email"], end_user()["City"], end_user()["Phone"]) == (
         "grace@navy.example", "Arlington", "555-0100")
+
+
+# -- the order flow and its IPNs --------------------------------------------------------------
+
+class Listener:
+    """An IPN listener on loopback that verifies what it receives and answers the receipt."""
+
+    def __init__(self, secret: str) -> None:
+        import http.server
+        import threading
+
+        from avangate_compat.ipn import response, verify
+        self.received: list[Any] = []
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                notification = verify(body, secret, allow_md5_only=False)
+                owner.received.append(notification)
+                answer = response(notification, secret).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/ipn"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def listener(sandbox: Sandbox) -> Any:
+    heard = Listener(sandbox.secret_key)
+    yield heard
+    heard.close()
+    sandbox.control("POST", "settings", {"ipn_url": None, "order_authorized_after": 60,
+                                         "order_complete_after": 300, "refund_after": 0})
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_order_moves_on_with_the_clock_and_its_ipns_are_sent(
+        sandbox: Sandbox, make_client: Callable[..., Client], listener: Listener,
+        backend: str) -> None:
+    settings = sandbox.control("POST", "settings", {
+        "ipn_url": listener.url, "order_authorized_after": 10, "order_complete_after": 20})
+    assert (settings["order_authorized_after"], settings["ipn_url"]) == (10.0, listener.url)
+    client = make_client(backend)
+    placed = client.placeOrder(a_test_order([{"Code": "TeamPlan2024", "Quantity": 2}],
+                                            ExternalReference="STORE-IPN"))
+    assert placed.Status == "PENDING"
+    sandbox.control("POST", "clock/advance", {"seconds": 10})
+    assert client.getOrder(placed.RefNo).Status == "AUTHRECEIVED" and not listener.received
+    moved = sandbox.control("POST", "clock/advance", {"seconds": 10})
+    assert moved["orders_moved"] == 1  # the clock alone completes it and sends the IPN
+    [done] = listener.received
+    assert (done.ref_no, done.order_status, done.ref_no_ext) == (
+        placed.RefNo, "COMPLETE", "STORE-IPN")
+    assert done.total == placed.GrossPrice and done.test_order is True
+    assert [(p.code, p.qty) for p in done.products] == [("TeamPlan2024", 2)]
+    assert client.getOrder(placed.RefNo).Status == "COMPLETE"
+    client.issueRefund(placed.RefNo, placed.GrossPrice, [], "", "Other")
+    refunded = listener.received[-1]
+    assert (refunded.ref_no, refunded.order_status) == (placed.RefNo, "REFUND")
+    log = sandbox.control("GET", "ipn/log")
+    assert [entry["answer_valid"] for entry in log] == [True, True]
+
+
+def test_the_order_settings_are_checked(sandbox: Sandbox) -> None:
+    import urllib.error
+    for body in ({"order_complete_after": -1}, {"refund_after": "soon"},
+                 {"ipn_url": "http://example.com/ipn"}):
+        with pytest.raises(urllib.error.HTTPError) as raised:
+            sandbox.control("POST", "settings", body)
+        assert raised.value.code == 400

@@ -10,15 +10,16 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from avangate_compat.sandbox.resources.base import (
-    handles,
-    invalid,
-    made_code,
-    not_found,
-    paging,
-    typed,
-)
+from avangate_compat.sandbox.resources.base import handles, invalid, made_code, paging, typed
 from avangate_compat.sandbox.resources.customers import END_USER_FIELDS, customer_for_order
+from avangate_compat.sandbox.resources.order_flow import (
+    Note,
+    advance,
+    send,
+    stamp,
+    stored_order,
+    sweep,
+)
 from avangate_compat.sandbox.resources.order_lines import (
     MAX_QUANTITY,
     catalog_unit_price,
@@ -35,72 +36,17 @@ if TYPE_CHECKING:
 
 TEST_CARD = "4111111111111111"
 FIRST_REF_NO = 80000000
-# seconds after placing when an order is AUTHRECEIVED, then COMPLETE (a sandbox setting)
-DEFAULT_DELAYS = (60.0, 300.0)
-# seconds a refund request stays pending (a sandbox setting); one pending blocks another
-DEFAULT_REFUND_DELAY = 0.0
-
-
-def stored_order(service: Service, reference: Any) -> dict[str, Any]:
-    """The stored record of the order ``reference`` ({"order": ..., "refunds": [...]})."""
-    if not isinstance(reference, str) or not reference:
-        raise invalid("RefNo must be a non-empty string")
-    found = service.store.get("order", reference)
-    if found is None:
-        raise not_found("Order", reference)
-    return found  # type: ignore[no-any-return]
-
-
-def advance(service: Service, record: dict[str, Any]) -> bool:
-    """Move a placed order along its PENDING -> AUTHRECEIVED -> COMPLETE path, and its
-    refund requests to done (a total one moves the order to REFUND), as far as the clock
-    says; True when anything changed (the caller stores it)."""
-    changed = _settle_refunds(service, record)
-    order, placed = record["order"], record.get("placed")
-    if placed is None or order["Status"] not in ("PENDING", "AUTHRECEIVED"):
-        return changed
-    authorized, completed = delays(service)
-    elapsed = service.clock.now() - placed
-    status = ("COMPLETE" if elapsed >= completed else
-              "AUTHRECEIVED" if elapsed >= authorized else "PENDING")
-    if status == order["Status"]:
-        return False
-    order["Status"] = status
-    if status == "COMPLETE":
-        order["ApproveStatus"] = "OK"
-        order["FinishDate"] = _stamp(placed + completed)
-    return True
-
-
-def _settle_refunds(service: Service, record: dict[str, Any]) -> bool:
-    changed = False
-    for refund in record.get("refunds") or []:
-        if refund["Status"] == "PENDING" and \
-                service.clock.now() - refund["Requested"] >= refund_delay(service):
-            refund["Status"] = "COMPLETE"
-            changed = True
-            if refund["Total"]:
-                record["order"]["Status"] = "REFUND"
-    return changed
-
-
-def refund_delay(service: Service) -> float:
-    delay: float = getattr(service, "refund_delay", DEFAULT_REFUND_DELAY)
-    return delay
-
-
-def delays(service: Service) -> tuple[float, float]:
-    delays: tuple[float, float] = getattr(service, "order_delays", DEFAULT_DELAYS)
-    return delays
 
 
 @handles("getOrder")
 def get_order(service: Service, reference: Any) -> dict[str, Any]:
     """The order as placed, with its status as of now."""
+    notes: list[Note] = []
     with service.writing:
         record = stored_order(service, reference)
-        if advance(service, record):
+        if advance(service, record, notes):
             service.store.put("order", reference, record)
+    send(service, notes)
     return copy.deepcopy(record["order"])
 
 
@@ -114,13 +60,10 @@ def search_orders(service: Service, options: Any) -> dict[str, Any]:
                           "Limit": opts.get("Limit") or nested.get("Limit")})
     start, end, newer = opts.get("StartDate"), opts.get("EndDate"), opts.get("Newer")
     if start is None and newer is None:
-        newer = _stamp(service.clock.now() - 7 * 86400)
+        newer = stamp(service.clock.now() - 7 * 86400)
     tests = opts.get("IncludeTestOrders") or "YES"
-    with service.writing:
-        records = service.store.all("order")
-        changed = [r for r in records if advance(service, r)]
-        if changed:
-            service.store.put_many([("order", r["order"]["RefNo"], r) for r in changed])
+    sweep(service)
+    records = service.store.all("order")
     exact = {"RefNo": "RefNo", "Status": "Status", "ApproveStatus": "ApproveStatus",
              "ExternalRefNo": "ExternalReference"}
 
@@ -239,7 +182,7 @@ def _file(service: Service, value: dict[str, Any], lines: list[dict[str, Any]],
                                   value.get("ExternalCustomerReference"), billing,
                                   value.get("Language"))
     now = service.clock.now()
-    date = _stamp(now)
+    date = stamp(now)
     rows: list[tuple[str, str, Any]] = []
     for index, line in enumerate(lines):
         line["LineItemReference"] = made_code("line", ref_no, index)
@@ -312,8 +255,3 @@ def _after(start: datetime.date, count: int, unit: str) -> datetime.date:
     year += start.year
     day = min(start.day, calendar.monthrange(year, month + 1)[1])
     return datetime.date(year, month + 1, day)
-
-
-def _stamp(moment: float) -> str:
-    return datetime.datetime.fromtimestamp(moment, datetime.timezone.utc).strftime(
-        "%Y-%m-%d %H:%M:%S")

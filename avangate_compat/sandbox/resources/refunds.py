@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from avangate_compat.sandbox.resources.base import Fault, handles, invalid, typed
-from avangate_compat.sandbox.resources.orders import advance, stored_order
+from avangate_compat.sandbox.resources.order_flow import Note, advance, send, stored_order
 
 if TYPE_CHECKING:
     from avangate_compat.sandbox.service import Service
@@ -42,15 +42,17 @@ def issue_refund(service: Service, reference: Any, amount: Any, items: Any,
     for text in (comment, reason):
         if text is not None and not isinstance(text, str):
             raise invalid("the comment and the reason are text")
+    notes: list[Note] = []
     with service.writing:
         record = stored_order(service, reference)
-        advance(service, record)
+        advance(service, record, notes)
         _check(service, record, value, lines)
         record["refunds"].append({
             "Amount": value, "Items": lines, "Comment": comment, "Reason": reason,
             "Total": not lines, "Requested": service.clock.now(), "Status": "PENDING"})
-        advance(service, record)
+        advance(service, record, notes)
         service.store.put("order", reference, record)
+    send(service, notes)
     return True
 
 
