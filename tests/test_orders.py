@@ -378,3 +378,29 @@ def test_the_sandbox_takes_the_rpc_page_form_as_legacy_callers_send_it(
     items = page["Items"]
     refs = [item["RefNo"] for item in (items.values() if isinstance(items, dict) else items)]
     assert refs == placed[2:]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_recurring_dynamic_line_makes_a_subscription_renewing_at_its_price(
+        make_client: Callable[..., Client], backend: str) -> None:
+    client = make_client(backend)
+    order = client.placeOrder(a_test_order([{
+        "IsDynamic": True, "Name": "Hosting", "Quantity": 1, "PriceType": "NET",
+        "Price": {"Amount": "10.00", "Type": "CUSTOM"},
+        "RecurringOptions": {"CycleLength": 3, "CycleUnit": "MONTH", "CycleAmount": "10.00",
+                             "ContractLength": 12, "ContractUnit": "MONTH"}}],
+        Currency="EUR", BillingDetails={**BILLING, "CountryCode": "DE"}))
+    [made] = order.Items[0].ProductDetails.Subscriptions
+    assert made.ExpirationDate == _months_after(str(order.OrderDate)[:10], 3)
+    assert order.CustomerDetails.Enabled is True
+    renewal = client.getNextRenewalPrice(made.SubscriptionReference, "EUR")
+    assert (renewal.NetPrice, renewal.FinalPrice) == (Decimal("10.00"), Decimal("11.90"))
+
+
+def _months_after(day: str, months: int) -> str:
+    import calendar
+    import datetime
+    start = datetime.date.fromisoformat(day)
+    year, month = divmod(start.month - 1 + months, 12)
+    last = calendar.monthrange(start.year + year, month + 1)[1]
+    return datetime.date(start.year + year, month + 1, min(start.day, last)).isoformat()

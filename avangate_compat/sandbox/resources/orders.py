@@ -8,7 +8,7 @@ import calendar
 import copy
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
 from avangate_compat.sandbox.resources.base import handles, invalid, made_code, paging, typed
 from avangate_compat.sandbox.resources.customers import END_USER_FIELDS, customer_for_order
@@ -190,7 +190,9 @@ def _file(service: Service, value: dict[str, Any], lines: list[dict[str, Any]],
         details = line.pop("_details")
         configuration = line.pop("_configuration", None)
         line.pop("_subscription", None)
-        if product is not None and product.get("GeneratesSubscription"):
+        recurring = line.get("RecurringOptions") or {}
+        if (product is not None and product.get("GeneratesSubscription")) or \
+                (product is None and recurring.get("CycleLength")):
             subscription = _subscription(ref_no, index, line, product, configuration,
                                          customer, billing, date)
             rows.append(("subscription", subscription["SubscriptionReference"], subscription))
@@ -225,19 +227,33 @@ def _file(service: Service, value: dict[str, Any], lines: list[dict[str, Any]],
     return copy.deepcopy(order)
 
 
-def _subscription(ref_no: str, index: int, line: dict[str, Any], product: dict[str, Any],
-                  configuration: Any, customer: dict[str, Any], billing: dict[str, Any],
+def _subscription(ref_no: str, index: int, line: dict[str, Any],
+                  product: Optional[dict[str, Any]], configuration: Any,
+                  customer: dict[str, Any], billing: dict[str, Any],
                   date: str) -> dict[str, Any]:
-    """A subscription record in the store shape the subscriptions resource reads."""
-    information = product.get("SubscriptionInformation") or {}
+    """A subscription record in the store shape the subscriptions resource reads: a catalog
+    product's cycle and prices come from the product, a dynamic one's from its line (it
+    renews at the price sent)."""
     start = datetime.date.fromisoformat(date[:10])
+    if product is not None:
+        information = product.get("SubscriptionInformation") or {}
+        cycle = (information.get("BillingCycle") or 1,
+                 information.get("BillingCycleUnits") or "M")
+        dynamic = None
+    else:
+        recurring = line.get("RecurringOptions") or {}
+        cycle = (recurring.get("CycleLength") or 1, recurring.get("CycleUnit") or "MONTH")
+        price = line["Price"]
+        dynamic = {"Price": price["UnitGrossPrice"] if line["PriceType"] == "GROSS"
+                   else price["UnitNetPrice"], "Currency": price["Currency"],
+                   "PriceType": line["PriceType"]}
     return {
         "SubscriptionReference": made_code("subscription", ref_no, index),
-        "ProductCode": product["ProductCode"], "PricingConfigurationCode": configuration,
+        "ProductCode": product["ProductCode"] if product else None,
+        "PricingConfigurationCode": configuration, "DynamicRenewalPrice": dynamic,
         "Quantity": line["Quantity"], "CountryCode": billing.get("CountryCode"),
         "StartDate": start.isoformat(),
-        "ExpirationDate": _after(start, information.get("BillingCycle") or 1,
-                                 information.get("BillingCycleUnits") or "M").isoformat(),
+        "ExpirationDate": _after(start, *cycle).isoformat(),
         "CustomRenewalPrice": None, "Renewals": [], "OrderRefNo": ref_no,
         "AvangateCustomerReference": customer["AvangateCustomerReference"],
         "ExternalCustomerReference": customer.get("ExternalCustomerReference"),
@@ -248,8 +264,8 @@ def _subscription(ref_no: str, index: int, line: dict[str, Any], product: dict[s
 
 
 def _after(start: datetime.date, count: int, unit: str) -> datetime.date:
-    if unit.upper().startswith("D"):
-        return start + datetime.timedelta(days=count)
+    if unit.upper().startswith(("D", "W")):
+        return start + datetime.timedelta(days=count * (7 if unit.upper()[0] == "W" else 1))
     months = count * (12 if unit.upper().startswith("Y") else 1)
     year, month = divmod(start.month - 1 + months, 12)
     year += start.year
