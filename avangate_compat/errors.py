@@ -194,6 +194,12 @@ _CODES: dict[str, type[APIError]] = {
     "LEAD_ERROR": InvalidRequestError,
     "INVALID_PARAMETERS": InvalidRequestError,
     "ORDER_PRODUCT_CODE_INVALID": InvalidRequestError,
+    # placeOrder's documented refusals (docs/api-facts.md, "Orders, refunds and customers")
+    **dict.fromkeys((
+        "ORDER_PRODUCTS_EMPTY", "ORDER_ITEMS_INVALID", "ORDER_ITEMS_QUANTITY_INVALID",
+        "ORDER_PRODUCT_NAME_INVALID", "ORDER_PRODUCT_PRICE_TYPE_INVALID",
+        "ORDER_PRODUCT_PRICE_AMOUNT_INVALID", "ORDER_CURRENCY_INVALID",
+        "PAYMENT_NOT_SUPPORTED", "REFUND_NOT_ALLOWED"), InvalidRequestError),
     "RATE_LIMIT_EXCEEDED": RateLimitError,
 }
 # Numeric JSON-RPC codes of the older Avangate API (docs/api-facts.md, "Session").

@@ -549,3 +549,189 @@ class Reseller(ApiObject):
     City: Optional[str] = None
     Address: Optional[str] = None
     PostalCode: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class Order(ApiObject):
+    """An order, as ``getOrder`` answers it and ``placeOrder`` takes it (``RefNo`` null for a
+    new one)."""
+
+    RefNo: Optional[str] = None
+    OrderNo: Optional[int] = None
+    ExternalReference: Optional[str] = None
+    ShopperRefNo: Optional[str] = None
+    Status: Optional[str] = None
+    ApproveStatus: Optional[str] = None
+    VendorApproveStatus: Optional[str] = None
+    Language: Optional[str] = None
+    Country: Optional[str] = None
+    Currency: Optional[str] = None
+    CustomerIP: Optional[str] = None
+    OrderDate: Optional[str] = None
+    FinishDate: Optional[str] = None
+    Source: Optional[str] = None
+    LocalTime: Optional[str] = None
+    TestOrder: Optional[bool] = None
+    HasShipping: Optional[bool] = None
+    RecurringEnabled: Optional[bool] = None
+    CustomerReference: Optional[int] = None
+    ExternalCustomerReference: Optional[str] = None
+    Items: list[OrderItem] = attrs.Factory(list)
+    BillingDetails: Optional[BillingDetails] = None
+    DeliveryDetails: Optional[DeliveryDetails] = None
+    PaymentDetails: Optional[OrderPaymentDetails] = None
+    CustomerDetails: Optional[Customer] = None
+    Promotions: list[str] = attrs.Factory(list)
+    AdditionalFields: list[AdditionalField] = attrs.Factory(list)
+    NetPrice: Optional[Decimal] = None
+    GrossPrice: Optional[Decimal] = None
+    NetDiscountedPrice: Optional[Decimal] = None
+    GrossDiscountedPrice: Optional[Decimal] = None
+    Discount: Optional[Decimal] = None
+    VAT: Optional[Decimal] = None
+
+
+@attrs.define(kw_only=True)
+class OrderItem(ApiObject):
+    """One line of an order: a catalog product (``Code``) or a dynamic one (``IsDynamic``)."""
+
+    Code: Optional[str] = None
+    Quantity: Optional[int] = None
+    SKU: Optional[str] = None
+    Name: Optional[str] = None
+    Description: Optional[str] = None
+    IsDynamic: Optional[bool] = None
+    Tangible: Optional[bool] = None
+    PurchaseType: Optional[str] = None
+    PriceType: Optional[str] = None
+    PriceOptions: list[LeadPriceOptions] = attrs.Factory(list)
+    RecurringOptions: Optional[RecurringOptions] = None
+    Price: Optional[OrderPrice] = None
+    AdditionalFields: list[AdditionalField] = attrs.Factory(list)
+    SubscriptionStartDate: Optional[str] = None
+    Trial: Optional[bool] = None
+    LineItemReference: Optional[str] = None
+    ProductDetails: Optional[OrderProductDetails] = None
+
+
+@attrs.define(kw_only=True)
+class OrderPrice(ApiObject):
+    """What a line of an order costs: the price sent (``Amount``, ``Type``) and the one charged."""
+
+    Amount: Optional[Decimal] = None
+    Type: Optional[str] = None
+    Currency: Optional[str] = None
+    UnitNetPrice: Optional[Decimal] = None
+    UnitGrossPrice: Optional[Decimal] = None
+    UnitVAT: Optional[Decimal] = None
+    VATPercent: Optional[Decimal] = None
+    NetPrice: Optional[Decimal] = None
+    GrossPrice: Optional[Decimal] = None
+    VAT: Optional[Decimal] = None
+    Discount: Optional[Decimal] = None
+
+
+@attrs.define(kw_only=True)
+class OrderProductDetails(ApiObject):
+    """The product a line of an order bought, and the subscriptions it made."""
+
+    Name: Optional[str] = None
+    ProductId: Optional[int] = None
+    ExtraInfo: Optional[str] = None
+    RenewalStatus: Optional[bool] = None
+    Subscriptions: list[OrderSubscription] = attrs.Factory(list)
+
+
+@attrs.define(kw_only=True)
+class OrderSubscription(ApiObject):
+    """A subscription an order line created, by its ``SubscriptionReference``."""
+
+    SubscriptionReference: Optional[str] = None
+    PurchaseDate: Optional[str] = None
+    SubscriptionStartDate: Optional[str] = None
+    ExpirationDate: Optional[str] = None
+    Lifetime: Optional[bool] = None
+
+
+@attrs.define(kw_only=True)
+class Customer(ApiObject):
+    """A customer; ``AvangateCustomerReference`` is the platform's,
+    ``ExternalCustomerReference`` yours."""
+
+    AvangateCustomerReference: Optional[int] = None
+    ExternalCustomerReference: Optional[str] = None
+    FirstName: Optional[str] = None
+    LastName: Optional[str] = None
+    Company: Optional[str] = None
+    FiscalCode: Optional[str] = None
+    Address1: Optional[str] = None
+    Address2: Optional[str] = None
+    City: Optional[str] = None
+    State: Optional[str] = None
+    Zip: Optional[str] = None
+    CountryCode: Optional[str] = None
+    Phone: Optional[str] = None
+    Fax: Optional[str] = None
+    Email: Optional[str] = None
+    Enabled: Optional[bool] = None
+    Trial: Optional[bool] = None
+    Language: Optional[str] = None
+    Credit: Optional[CustomerCredit] = None
+
+
+@attrs.define(kw_only=True)
+class CustomerCredit(ApiObject):
+    """A customer's credit limit, what remains of it, and its currency."""
+
+    Limit: Optional[Decimal] = None
+    Remaining: Optional[Decimal] = None
+    Currency: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class OrderPaymentDetails(ApiObject):
+    """How an order is paid: ``Type`` (``TEST`` in tests), currency and the payment method."""
+
+    Type: Optional[str] = None
+    Currency: Optional[str] = None
+    PaymentMethod: Optional[OrderPaymentMethod] = None
+    CustomerIP: Optional[str] = None
+    RecurringEnabled: Optional[bool] = None
+
+
+@attrs.define(kw_only=True)
+class OrderPaymentMethod(ApiObject):
+    """The card (or token) an order is paid with; read back, only its first and last digits."""
+
+    RecurringEnabled: Optional[bool] = None
+    CardPayment: Optional[CardPayment] = None
+    CardNumber: Optional[str] = None
+    CardType: Optional[str] = None
+    ExpirationYear: Optional[str] = None
+    ExpirationMonth: Optional[str] = None
+    CCID: Optional[str] = None
+    HolderName: Optional[str] = None
+    HolderNameTime: Optional[Decimal] = None
+    CardNumberTime: Optional[Decimal] = None
+    EesToken: Optional[str] = None
+    Vendor3DSReturnURL: Optional[str] = None
+    Vendor3DSCancelURL: Optional[str] = None
+    FirstDigits: Optional[str] = None
+    LastDigits: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class OrderSearchResult(ApiObject):
+    """One page of ``searchOrders``: the orders found and where the page stands."""
+
+    Items: list[Order] = attrs.Factory(list)
+    Pagination: Optional[Pagination] = None
+
+
+@attrs.define(kw_only=True)
+class RefundItem(ApiObject):
+    """One line of a partial refund: the order line (``LineItemReference``), how many, how much."""
+
+    Quantity: Optional[int] = None
+    LineItemReference: Optional[str] = None
+    Amount: Optional[Decimal] = None

@@ -183,10 +183,46 @@ def catalog_renewals(client: Client, server: Optional[Sandbox]) -> Any:
     }
 
 
+ORDER = {"Currency": "USD", "ExternalCustomerReference": "CASSETTE-CUSTOMER",
+         "Items": [{"Code": "TeamPlan2024", "Quantity": 2}],
+         "BillingDetails": {"FirstName": "Ada", "LastName": "Lovelace",
+                            "Email": "ada@example.com", "CountryCode": "US"},
+         "PaymentDetails": {"Type": "TEST", "Currency": "USD"}}
+
+
+def orders(client: Client, server: Optional[Sandbox]) -> Any:
+    """Orders, refunds and customers (issue 22)."""
+    return {
+        "order": outcome(lambda: client.getOrder("12345678")),
+        "unknown order": outcome(lambda: client.getOrder("99999999")),
+        "placed": outcome(lambda: client.placeOrder(ORDER)),
+        "no products": outcome(lambda: client.placeOrder({**ORDER, "Items": []})),
+        "search": outcome(lambda: client.searchOrders({"StartDate": "2024-01-01", "Limit": 1})),
+        "refund too old": outcome(lambda: client.issueRefund("12345678", Decimal("1"), [])),
+        **refund(client, server),
+        "create customer": outcome(lambda: client.createCustomer({
+            "FirstName": "Grace", "LastName": "Hopper", "ExternalCustomerReference": "C-1"})),
+        "customer": outcome(lambda: client.getCustomerInformation(0, "C-1")),
+        "update customer": outcome(lambda: client.updateCustomerInformation(
+            {"AvangateCustomerReference": 435384557, "FirstName": "Renamed"}, True)),
+        "unknown customer": outcome(lambda: client.getCustomerInformation(999)),
+    }
+
+
+def refund(client: Client, server: Optional[Sandbox]) -> Any:
+    """A total refund of an order the sandbox's clock has completed."""
+    placed = client.placeOrder(ORDER)
+    if server is not None:
+        server.service.clock.offset += 3600
+    return {"refund": outcome(lambda: client.issueRefund(placed.RefNo, placed.GrossPrice, [],
+                                                         "cassette", "Other")),
+            "refunded": outcome(lambda: client.getOrder(placed.RefNo))}
+
+
 SCENARIOS: dict[str, Scenario] = {f.__name__: f for f in [
     get_lead, get_lead_not_found, reads_in_order, update_product, update_product_refused,
     set_product_status, search_leads, add_lead, update_lead, mark_leads,
-    session_expired_midrun, catalog_reads, catalog_writes, catalog_renewals,
+    session_expired_midrun, catalog_reads, catalog_writes, catalog_renewals, orders,
 ]}
 SESSION_ONLY = {"session_expired_midrun"}
 

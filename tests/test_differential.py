@@ -211,8 +211,112 @@ def scenario_catalog_renewals(client: Client) -> dict[str, Any]:
     }
 
 
+def undated(order: models.Order) -> models.Order:
+    """The order without the moments the server stamps (a second apart between backends)."""
+    items = [attrs.evolve(item, ProductDetails=attrs.evolve(
+        item.ProductDetails, Subscriptions=[
+            attrs.evolve(s, PurchaseDate=None, SubscriptionStartDate=None)
+            for s in item.ProductDetails.Subscriptions or []]))
+        if item.ProductDetails else item for item in order.Items or []]
+    return attrs.evolve(order, OrderDate=None, FinishDate=None, Items=items)
+
+
+ORDER: dict[str, Any] = {
+    "Currency": "EUR", "Language": "en", "ExternalReference": "DIFF-ORDER-1",
+    "ExternalCustomerReference": "DIFF-CUSTOMER-1",
+    "Items": [{"Code": "TeamPlan2024", "Quantity": 12}, {"Code": "04C26C50F8", "Quantity": 1}],
+    "BillingDetails": {"FirstName": "Ada", "LastName": "Lovelace", "Email": "ada@example.com",
+                       "CountryCode": "DE"},
+    "PaymentDetails": {"Type": "TEST", "Currency": "EUR", "PaymentMethod": {
+        "CardNumber": "4111111111111111", "CardType": "VISA", "ExpirationYear": "2030",
+        "ExpirationMonth": "12", "CCID": "123", "HolderName": "Ada Lovelace"}},
+}
+DYNAMIC_ORDER: dict[str, Any] = {
+    "Currency": "USD", "BillingDetails": {"FirstName": "Alan", "LastName": "Turing",
+                                          "Email": "alan@example.com", "CountryCode": "GB"},
+    "Items": [{"IsDynamic": True, "Name": "Consulting", "Quantity": 2, "PriceType": "GROSS",
+               "Price": {"Amount": "120.00", "Type": "CUSTOM"}}],
+    "PaymentDetails": {"Type": "TEST"},
+}
+
+
+def scenario_orders(client: Client) -> dict[str, Any]:
+    """Orders, refunds and customers (issue 22)."""
+    placed = client.placeOrder(ORDER)
+    return {
+        "seed order": client.getOrder("12345678"),
+        "unknown order": refused(lambda: client.getOrder("99999999")),
+        "placed": undated(placed),
+        "read back": undated(client.getOrder(placed.RefNo)),
+        "dynamic": undated(client.placeOrder(DYNAMIC_ORDER)),
+        "no products": refused(lambda: client.placeOrder({**ORDER, "Items": []})),
+        "mixed": refused(lambda: client.placeOrder({**ORDER, "Items": [
+            ORDER["Items"][0], DYNAMIC_ORDER["Items"][0]]})),
+        "search": [undated(o) for o in client.searchOrders({"Limit": 1, "Page": 2}).Items],
+        "search old": [undated(o) for o in client.searchOrders({"StartDate": "2024-01-01",
+                                                               "Limit": 5}).Items],
+        "every order": [undated(o) for o in client.iter_orders(Limit=1)],
+        **scenario_refunds(client, str(placed.RefNo)),
+        **scenario_customers(client),
+    }
+
+
+def scenario_customers(client: Client) -> dict[str, Any]:
+    created = client.createCustomer({"FirstName": "Grace", "LastName": "Hopper",
+                                     "Email": "grace@example.com", "CountryCode": "US",
+                                     "ExternalCustomerReference": "DIFF-GRACE"})
+    customer = client.getCustomerInformation(created)
+    customer.City = "Arlington"
+    return {
+        "created": created,
+        "by reference": customer,
+        "by external reference": client.getCustomerInformation(0, "DIFF-GRACE"),
+        "by both, disagreeing": refused(lambda: client.getCustomerInformation(
+            created, "DIFF-CUSTOMER-1")),
+        "the order's customer": client.getCustomerInformation(0, "DIFF-CUSTOMER-1"),
+        "update": client.updateCustomerInformation(customer, True),
+        "after update": client.getCustomerInformation(created),
+    }
+
+
+def scenario_refunds(client: Client, ref_no: str) -> dict[str, Any]:
+    """The refund rules, through the control API's clock (the order completes)."""
+    refuse_early = refused(lambda: client.issueRefund(ref_no, Decimal("1"), []))
+    sandbox_clock(client, 3600)
+    order = client.getOrder(ref_no)
+    line = (order.Items or [])[0]
+    return {
+        "too early": refuse_early,
+        "too old": refused(lambda: client.issueRefund("12345678", Decimal("1"), [])),
+        "partial": client.issueRefund(ref_no, Decimal("5.00"), [
+            {"LineItemReference": line.LineItemReference, "Quantity": 1,
+             "Amount": Decimal("5.00")}], "goodwill", "Other"),
+        "too much": refused(lambda: client.issueRefund(ref_no, Decimal("100000"), [
+            {"LineItemReference": line.LineItemReference}])),
+        "total": client.issueRefund(ref_no, (order.GrossPrice or 0) - Decimal("5.00"), "",
+                                    "all of it", "Duplicate purchase"),
+        "after": undated(client.getOrder(ref_no)),
+        "again": refused(lambda: client.issueRefund(ref_no, Decimal("1"), [])),
+    }
+
+
+SERVING: list[Sandbox] = []  # the sandbox the scenarios of the running test talk to
+
+
+@pytest.fixture(autouse=True)
+def _serving(sandbox: Sandbox) -> Any:
+    SERVING[:] = [sandbox]
+    yield
+    SERVING.clear()
+
+
+def sandbox_clock(client: Client, seconds: float) -> None:
+    """Advance the sandbox's clock through its control API, as a store's test suite would."""
+    SERVING[0].control("POST", "clock/advance", {"seconds": seconds})
+
+
 SCENARIOS = [scenario_reads, scenario_product_writes, scenario_leads, scenario_catalog_reads,
-             scenario_catalog_writes, scenario_catalog_renewals]
+             scenario_catalog_writes, scenario_catalog_renewals, scenario_orders]
 
 
 def test_the_scenarios_call_every_operation_of_the_spec_on_every_backend(

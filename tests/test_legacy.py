@@ -256,3 +256,43 @@ def test_facade_models_read_like_dicts_for_legacy_code(make_client: Callable[...
         lead["NoSuchField"]
     with pytest.raises(TypeError):
         lead["Items"] = []  # type: ignore[index]  # read-only: attributes are for writes
+
+
+@pytest.fixture
+def instant_orders(sandbox: Sandbox) -> Any:
+    """Orders complete as soon as they are placed, so a script can refund them at once."""
+    sandbox.control("POST", "settings", {"order_authorized_after": 0,
+                                         "order_complete_after": 0})
+    yield
+    sandbox.control("POST", "settings", {"order_authorized_after": 60,
+                                         "order_complete_after": 300})
+
+
+@pytest.mark.usefixtures("instant_orders")
+def test_a_php_shaped_order_flow_runs_with_callrpc(sandbox: Sandbox, tmp_path: Path) -> None:
+    """placeOrder -> getOrder -> issueRefund ("" items: a total refund) ->
+    getCustomerInformation, with the script's own helper and with callRPC."""
+    original = tmp_path / "original"
+    original.mkdir()
+    shutil.copy(LEGACY / "rpc_orders_script.py", original / "rpc_orders_script.py")
+    shutil.copy(LEGACY / "rpc_helper.py", original / "rpc_helper.py")
+    reference = _run(sys.executable, original / "rpc_orders_script.py", sandbox)
+    sandbox.service.reset()
+    migrated = tmp_path / "migrated"
+    migrated.mkdir()
+    ours = _run(sys.executable, _migrated("rpc_orders_script.py", RPC_IMPORT, OUR_RPC_IMPORT,
+                                          migrated), sandbox)
+    assert ours == reference
+    assert reference == ["placed PENDING 64.00 USD",
+                         "read True COMPLETE WHMCS-1001 ada@example.com",
+                         "refund True", "after REFUND",
+                         "customer WHMCS-CLIENT-42 ada@example.com True"]
+
+
+@pytest.mark.usefixtures("instant_orders")
+def test_a_suds_order_flow_runs_with_one_changed_line(sandbox: Sandbox, tmp_path: Path) -> None:
+    script = _migrated("suds_orders_script.py", SUDS_IMPORT, OUR_SUDS_IMPORT, tmp_path)
+    assert _run(sys.executable, script, sandbox) == [
+        "placed PENDING 71.4 20.0", "read True COMPLETE True", "refund True",
+        "after REFUND", "customer ada@example.com False True",
+        "fault REFUND_NOT_ALLOWED You have already placed a Total refund for this order."]

@@ -1,6 +1,8 @@
 """Proof that the sandbox speaks SOAP, not just our client: PHP's ext/soap SoapClient reads its
 WSDL, calls getLead, getProductByCode, updateProduct, setProductStatus, getPricingConfigurations
-and searchProducts, and gets the values the Python facade gets. CI installs php-cli and php-soap
+and searchProducts, and gets the values the Python facade gets; both PHP clients run a store's
+order flow (placeOrder, getOrder, issueRefund, getCustomerInformation) as the vendor's samples
+write it. CI installs php-cli and php-soap
 and sets AVANGATE_REQUIRE_PHP=1, so there the test cannot be skipped. PHP's curl JSON-RPC client
 is the second independent peer; both run over http and over https (trusting the sandbox's CA
 through the stream context and CURLOPT_CAINFO)."""
@@ -11,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -151,3 +154,50 @@ def test_php_reads_pricing_configurations_and_searches_products(
     assert found.Pagination == models.Pagination(Page=1, Limit=1, Count=1)
     assert found == soap.searchProducts({"Name": "plan", "Types": ["REGULAR"], "Enabled": True,
                                          "Limit": 1, "Page": 1})
+
+
+ORDER_SOAP = Path(__file__).parent / "php" / "soapclient_orders.php"
+ORDER_CURL = Path(__file__).parent / "php" / "curl_jsonrpc_orders.php"
+
+
+@pytest.fixture
+def instant_orders(sandbox: Sandbox) -> Any:
+    """Orders complete as soon as they are placed, so a script can refund them at once."""
+    sandbox.control("POST", "settings", {"order_authorized_after": 0,
+                                         "order_complete_after": 0})
+    yield
+    sandbox.control("POST", "settings", {"order_authorized_after": 60,
+                                         "order_complete_after": 300})
+
+
+@pytest.mark.usefixtures("instant_orders")
+@pytest.mark.parametrize(("script", "extension"), [(ORDER_SOAP, "soap"), (ORDER_CURL, "curl")],
+                         ids=["soapclient", "curl-jsonrpc"])
+def test_php_order_flow_with_a_static_client_class(
+        sandbox: Sandbox, make_client: Callable[..., Client], script: Path,
+        extension: str) -> None:
+    """placeOrder -> getOrder -> issueRefund -> getCustomerInformation, written as the
+    vendor's samples are: the sessionID prepended by a static client class."""
+    result = _run_php(script, sandbox, extension)
+    assert result.returncode == 0, result.stdout + result.stderr
+    answer = json.loads(result.stdout)
+    client = make_client("soap" if extension == "soap" else "jsonrpc")
+    ref_no = answer["order"]["RefNo"]
+    assert answer["placed"]["Status"] == "PENDING" and answer["order"]["Status"] == "COMPLETE"
+    assert answer["refund"] is True
+    refunded = client.getOrder(ref_no)
+    assert refunded.Status == "REFUND" == answer["refunded"]["Status"]
+    assert Decimal(str(answer["refunded"]["GrossPrice"])) == refunded.GrossPrice
+    customer = client.getCustomerInformation(refunded.CustomerReference)
+    reference = int(answer["customer"]["AvangateCustomerReference"])  # text over SOAP
+    assert reference == customer.AvangateCustomerReference
+    assert answer["customer"]["Email"] == customer.Email == "ada@example.com"
+    if extension == "soap":
+        assert answer["customer"]["ExternalCustomerReference"] == "WOO-CUSTOMER-9"
+        assert answer["fault"]["message"] == \
+            "You have already placed a Total refund for this order."
+    else:
+        assert Decimal(str(answer["order"]["NetPrice"])) == Decimal("80.00")
+        assert Decimal(str(answer["order"]["GrossPrice"])) == Decimal("95.20")  # 19% VAT
+        assert answer["again"]["error"]["message"] == \
+            "You have already placed a Total refund for this order."

@@ -26,9 +26,9 @@ def test_every_operation_with_a_session_has_its_handler_in_a_resource_module() -
 
 def test_an_operation_of_the_spec_without_a_handler_is_refused() -> None:
     data = copy.deepcopy(schema.spec_data())
-    data["operations"]["getOrder"] = {"params": [{"name": "RefNo", "type": "string"}],
-                                      "result": "string", "idempotent": True}
-    with pytest.raises(RuntimeError, match=r"no handler for \['getOrder'\]"):
+    data["operations"]["getInvoices"] = {"params": [{"name": "RefNo", "type": "string"}],
+                                         "result": "string", "idempotent": True}
+    with pytest.raises(RuntimeError, match=r"no handler for \['getInvoices'\]"):
         routes(schema.from_spec(data))
 
 
@@ -88,8 +88,8 @@ def test_rest_answers_take_the_zero_keyed_shapes_the_spec_declares(sandbox: Sand
 
 def test_an_argument_layout_of_no_operation_of_the_spec_is_refused(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(base.LAYOUTS, "getOrder", lambda params: params)
-    with pytest.raises(RuntimeError, match=r"no operation for \['getOrder'\]"):
+    monkeypatch.setitem(base.LAYOUTS, "getInvoices", lambda params: params)
+    with pytest.raises(RuntimeError, match=r"no operation for \['getInvoices'\]"):
         routes()
 
 

@@ -30,6 +30,7 @@ from werkzeug.wrappers import Request, Response
 from . import rest, soap
 from .faults import BadFault, bounded_number
 from .faults import Fault as ArmedFault
+from .resources import order_flow
 from .rest import rest_routes
 from .schema import Invalid, canonical, load
 from .service import SESSION_ERRORS, Fault, Service
@@ -276,7 +277,10 @@ class SandboxApp:
                 seconds = _setting(body.get("seconds") if isinstance(body, Mapping) else None,
                                    "seconds", 0, 10 ** 9)
                 service.clock.offset += seconds
-                return _json_response({"offset": service.clock.offset})
+                moved = order_flow.sweep(service)  # orders complete, their IPNs go out
+                return _json_response({"offset": service.clock.offset, "orders_moved": moved})
+            if action == ("GET", "/_sandbox/ipn/log"):
+                return _json_response(service.ipn_log)
             if action == ("POST", "/_sandbox/sessions/expire"):
                 return _json_response({"expired": service.expire_sessions()})
             if action == ("POST", "/_sandbox/settings"):
@@ -302,9 +306,11 @@ class SandboxApp:
     def _settings(self, body: Any) -> dict[str, Any]:
         """Check every given setting, then apply them all (none when one is refused)."""
         service = self.service
-        known = ("session_ttl", "session_error", "latency_ms")
+        known = ("session_ttl", "session_error", "latency_ms", *order_flow.SETTINGS, "ipn_url")
         if not isinstance(body, Mapping) or any(k not in known for k in body):
             raise Fault("INVALID_PARAMETERS", f"expected an object of {', '.join(known)}")
+        orders = order_flow.checked_settings({k: v for k, v in body.items()
+                                              if k in order_flow.SETTINGS or k == "ipn_url"})
         ttl = service.session_ttl if body.get("session_ttl") is None else \
             _setting(body["session_ttl"], "session_ttl", 0.001, 10 ** 9)
         latency = service.latency_ms if body.get("latency_ms") is None else \
@@ -315,7 +321,10 @@ class SandboxApp:
                         f"session_error must be one of {', '.join(SESSION_ERRORS)}")
         service.session_ttl, service.latency_ms = ttl, latency
         service.session_error = session_error
-        return {"session_ttl": ttl, "session_error": session_error, "latency_ms": latency}
+        service.order_settings.update(orders)
+        return {"session_ttl": ttl, "session_error": session_error, "latency_ms": latency,
+                **{name: order_flow.setting(service, name) for name in order_flow.SETTINGS},
+                "ipn_url": service.order_settings.get("ipn_url")}
 
 
 def _setting(value: Any, name: str, minimum: float, maximum: float) -> float:

@@ -97,7 +97,8 @@ def check_answer(text: str, fields: list[tuple[str, str]],
     return True, None
 
 
-def _loopback_url(url: Any) -> str:
+def loopback_url(url: Any) -> str:
+    """``url`` when it is an http URL on a loopback address, else the refusal."""
     if not isinstance(url, str):
         raise invalid("expected {url: 'http://127.0.0.1:PORT/path', fields: ...}")
     parts = urllib.parse.urlsplit(url)
@@ -155,7 +156,7 @@ def deliver(body: Any, secret: bytes, now: float) -> dict[str, Any]:
     them to ``body["url"]`` and report what the listener answered."""
     if not isinstance(body, Mapping):
         raise invalid("expected {url: 'http://127.0.0.1:PORT/path', fields: ...}")
-    url = _loopback_url(body.get("url"))
+    url = loopback_url(body.get("url"))
     fields = _field_list(body.get("fields", []))
     if any(name == signature for name, _ in fields for signature, _ in SIGNATURES):
         raise invalid("the sandbox signs the notification itself: send no HASH or SIGNATURE_*")

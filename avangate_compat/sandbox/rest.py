@@ -136,9 +136,11 @@ def _agreeing(body: Any, param: str, field: str, url_value: str) -> dict[str, An
     if not isinstance(body, Mapping):
         raise Fault("INVALID_PARAMETERS", f"the body must be a {param} object", 400)
     value = _typed_string(url_value, field)
-    if body.get(field) not in (None, value):
+    current = body.get(field)  # an int field (a customer reference) is text in the URL
+    if current is not None and current != value and \
+            not (type(current) is int and str(current) == value):
         raise Fault("INVALID_PARAMETERS", f"{field} in the body differs from the URL")
-    return {**body, field: value}
+    return {**body, field: value if current is None else current}
 
 
 def _rest_body(request: Request) -> Any:

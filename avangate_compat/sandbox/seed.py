@@ -298,3 +298,46 @@ def generated(numbers: range) -> list[tuple[dict[str, Any], dict[str, Any]]]:
                 "UpdatedAt": None}
         out.append((lead, meta))
     return out
+
+
+SEED_CUSTOMER: dict[str, Any] = {
+    "AvangateCustomerReference": 435384557, "ExternalCustomerReference": "SEED-CUSTOMER-1",
+    **{k: v for k, v in CONTACT.items() if k != "FiscalCode"}, "FiscalCode": None,
+    "Fax": None, "Enabled": False, "Trial": False, "Language": "en", "Credit": None,
+}
+
+
+def orders() -> list[dict[str, Any]]:
+    """One finished order, placed well over a year ago (so it shows the refund window)."""
+    order = {
+        "RefNo": "12345678", "OrderNo": 1, "ExternalReference": "SEED-ORDER-1",
+        "ShopperRefNo": None, "Status": "COMPLETE", "ApproveStatus": "OK",
+        "VendorApproveStatus": "OK", "Language": "en", "Country": "RO", "Currency": "EUR",
+        "CustomerIP": "1.2.3.4", "OrderDate": "2024-03-14 10:21:07",
+        "FinishDate": "2024-03-14 10:26:07", "Source": "API", "LocalTime": None,
+        "TestOrder": True, "HasShipping": False, "RecurringEnabled": False,
+        "CustomerReference": SEED_CUSTOMER["AvangateCustomerReference"],
+        "Items": [{
+            "Code": "04C26C50F8", "Quantity": 2, "SKU": None, "Name": "softy",
+            "Description": None, "IsDynamic": False, "Tangible": False,
+            "PurchaseType": "PRODUCT", "PriceType": "NET", "PriceOptions": [],
+            "RecurringOptions": None,
+            "Price": {"Amount": None, "Type": None, "Currency": "EUR",
+                      "UnitNetPrice": Decimal("20.00"), "UnitGrossPrice": Decimal("23.80"),
+                      "UnitVAT": Decimal("3.80"), "VATPercent": Decimal("19.00"),
+                      "NetPrice": Decimal("40.00"), "GrossPrice": Decimal("47.60"),
+                      "VAT": Decimal("7.60"), "Discount": Decimal("0.00")},
+            "AdditionalFields": [], "SubscriptionStartDate": None, "Trial": False,
+            "LineItemReference": "A1B2C3D4E5",
+            "ProductDetails": {"Name": "softy", "ProductId": 4639321, "ExtraInfo": None,
+                               "RenewalStatus": False, "Subscriptions": []},
+        }],
+        "BillingDetails": dict(CONTACT), "DeliveryDetails": None,
+        "PaymentDetails": {"Type": "TEST", "Currency": "EUR", "PaymentMethod": None,
+                           "CustomerIP": "1.2.3.4", "RecurringEnabled": False},
+        "CustomerDetails": copy.deepcopy(SEED_CUSTOMER), "Promotions": [],
+        "AdditionalFields": [], "NetPrice": Decimal("40.00"), "GrossPrice": Decimal("47.60"),
+        "NetDiscountedPrice": Decimal("40.00"), "GrossDiscountedPrice": Decimal("47.60"),
+        "Discount": Decimal("0.00"), "VAT": Decimal("7.60"),
+    }
+    return [{"order": order, "refunds": []}]

@@ -115,6 +115,10 @@ class Service:
         self.stats = Stats()
         self.faults = Faults()
         self._sessions: dict[str, float] = {}
+        # the order flow's delays and IPN listener (resources/order_flow.py), and what the
+        # listener answered to the notifications sent
+        self.order_settings: dict[str, Any] = {}
+        self.ipn_log: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         # every read-modify-write of a stored record holds this: two writers never interleave
         self.writing = threading.RLock()
@@ -135,6 +139,9 @@ class Service:
             rows += [("sku", sku["Code"], sku) for sku in seed.skus(seed.products())]
             rows += [("subscription", s["SubscriptionReference"], s)
                      for s in seed.subscriptions()]
+            rows += [("order", o["order"]["RefNo"], o) for o in seed.orders()]
+            rows.append(("customer", str(seed.SEED_CUSTOMER["AvangateCustomerReference"]),
+                         dict(seed.SEED_CUSTOMER)))
             rows.append(("partner", seed.PARTNER["PartnerCode"], dict(seed.PARTNER)))
             rows += [("reseller", r["ResellerCode"],
                       {"reseller": r, "PartnerCode": seed.PARTNER["PartnerCode"]})
@@ -144,6 +151,7 @@ class Service:
             self._sessions.clear()
         self.clock.offset = 0.0
         self.faults.clear()
+        self.ipn_log.clear()
 
     def seed(self, leads: Any, products: Any) -> dict[str, int]:
         """Add or replace leads and products: all of them, or none when one is refused."""

@@ -25,6 +25,15 @@ from .generic import (
     sendable,
     text,
 )
+from .orders import (
+    customer_reference,
+    customer_update,
+    new_customer,
+    new_order,
+    note,
+    order_search,
+    refund_items,
+)
 from .rules import (
     lead,
     mark_leads,
@@ -41,11 +50,40 @@ from .rules import (
 )
 
 __all__ = [
-    "CHECKS", "MAX_NESTING", "Checker", "boolean", "code", "codes", "country", "currency", "date",
-    "filters_of", "language", "lead", "mark_leads", "named_check", "new_product", "one_of",
-    "positive_int", "price", "pricing_configuration", "pricing_configuration_update", "product",
-    "product_types", "reseller", "search_filters", "sendable", "sku_deletion", "sku_query",
-    "sku_schema", "text"]
+    "CHECKS",
+    "MAX_NESTING",
+    "Checker",
+    "boolean",
+    "code",
+    "codes",
+    "country",
+    "currency",
+    "date",
+    "filters_of",
+    "language",
+    "lead",
+    "mark_leads",
+    "named_check",
+    "new_order",
+    "new_product",
+    "note",
+    "one_of",
+    "order_search",
+    "positive_int",
+    "price",
+    "pricing_configuration",
+    "pricing_configuration_update",
+    "product",
+    "product_types",
+    "refund_items",
+    "reseller",
+    "search_filters",
+    "sendable",
+    "sku_deletion",
+    "sku_query",
+    "sku_schema",
+    "text",
+]
 
 # The checks the spec names ("check" of a parameter, the values of "filters").
 CHECKS: dict[str, Checker] = {
@@ -57,7 +95,10 @@ CHECKS: dict[str, Checker] = {
     "pricing_configuration": pricing_configuration,
     "pricing_configuration_update": pricing_configuration_update, "sku_query": sku_query,
     "sku_schema": sku_schema, "sku_deletion": sku_deletion, "new_product": new_product,
-    "reseller": reseller,
+    "reseller": reseller, "new_order": new_order,
+    "order_search": order_search, "refund_items": refund_items, "note": note,
+    "customer_reference": customer_reference, "new_customer": new_customer,
+    "customer_update": customer_update,
 }
 
 

@@ -33,8 +33,13 @@ def get_next_renewal_price(service: Service, reference: Any, currency: Any) -> d
     custom = subscription.get("CustomRenewalPrice")
     quantity = subscription.get("Quantity") or 1
     gross = False
+    dynamic = subscription.get("DynamicRenewalPrice")  # a dynamic product's, from its order
     if custom and custom.get("CyclesLeft", 0) > 0 and custom["Currency"] == currency:
         unit = Decimal(custom["Price"])
+    elif dynamic:
+        if dynamic["Currency"] != currency:
+            raise invalid(f"Subscription {reference!r} has no renewal price in {currency}")
+        unit, gross = Decimal(dynamic["Price"]), dynamic["PriceType"] == "GROSS"
     else:
         product = existing(service, "product", subscription["ProductCode"])
         config = find_configuration(product, subscription["PricingConfigurationCode"])
