@@ -24,12 +24,13 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Collection
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Optional, TextIO
 
 import attrs
 
-from .errors import ValidationError
+from .errors import APIError, TransportError, ValidationError
 from .spec import SCALARS, ApiSpec, OperationSpec, item_type, load
 from .spec import ParamSpec as Param
 from .validate import MAX_NESTING
@@ -302,3 +303,25 @@ def _signature(spec: ApiSpec, name: str) -> tuple[tuple[Param, ...], str]:
         return HELPERS[name].params, HELPERS[name].result
     op: OperationSpec = spec.operations[name]
     return tuple(op.params), op.result
+
+
+def report(err: TextIO, command: str, exc: BaseException, secrets: list[str],
+           usage_operations: Collection[str] = (USAGE,), tail: str = "") -> None:
+    """One line on ``err``: ``command: Class CODE: message`` (``usage: ...`` for a mistake on
+    the command line itself), whatever the server's message held, the secret key never in it.
+    """
+    name = type(exc).__name__
+    if isinstance(exc, ValidationError) and exc.operation in usage_operations:
+        line = f"usage: {exc.message}"
+    elif isinstance(exc, APIError):
+        line = f"{name} {exc.code or '-'}: {exc.message}"
+    elif isinstance(exc, TransportError):
+        line = f"{name} {exc.failure}: {exc}"
+    else:
+        line = f"{name}: {exc}"
+    line = " ".join(line.split()) + tail
+    for secret in secrets:
+        if secret:
+            line = line.replace(secret, "***")
+    err.write(f"{command}: {line}\n")
+    err.flush()

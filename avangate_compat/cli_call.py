@@ -23,7 +23,7 @@ from typing import Any, Optional, TextIO
 import attrs
 
 from . import Client
-from .cli_args import USAGE, Call, describe, plan, raw_params, usage
+from .cli_args import Call, describe, plan, raw_params, report, usage
 from .cli_settings import add_flags, config_from
 from .convert import unstructure
 from .errors import (
@@ -98,30 +98,11 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.flush()
         return EXIT_OK
     except (ValidationError, ConfigurationError) as exc:
-        _report(err, exc, secrets)
+        report(err, "avangate-compat call", exc, secrets)
         return EXIT_USAGE
     except (APIError, TransportError, AvangateError) as exc:
-        _report(err, exc, secrets)
+        report(err, "avangate-compat call", exc, secrets)
         return EXIT_ERROR
-
-
-def _report(err: TextIO, exc: BaseException, secrets: list[str]) -> None:
-    """One line: ``Class CODE: message``, the secret key never in it."""
-    name = type(exc).__name__
-    if isinstance(exc, ValidationError) and exc.operation == USAGE:
-        line = f"usage: {exc.message}"
-    elif isinstance(exc, APIError):
-        line = f"{name} {exc.code or '-'}: {exc.message}"
-    elif isinstance(exc, TransportError):
-        line = f"{name} {exc.failure}: {exc}"
-    else:
-        line = f"{name}: {exc}"
-    line = " ".join(line.split())  # one line, whatever the server's message held
-    for secret in secrets:
-        if secret:
-            line = line.replace(secret, "***")
-    err.write(f"avangate-compat call: {line}\n")
-    err.flush()
 
 
 # -- output -----------------------------------------------------------------------------------

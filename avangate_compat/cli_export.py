@@ -80,7 +80,7 @@ def run(args: argparse.Namespace, stdout: Optional[TextIO] = None,
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from . import Client, export
-    from .cli_args import build_args
+    from .cli_args import build_args, report
     from .cli_settings import config_from
     from .paginate import paginator
 
@@ -120,11 +120,11 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_OK
     except (ValidationError, ConfigurationError) as exc:
         bar.close()
-        _report(err, exc, secrets)
+        report(err, _NAME, exc, secrets, _USAGE)
         return EXIT_USAGE
     except AvangateError as exc:
         bar.close()
-        _report(err, exc, secrets, _stopped(written, output))
+        report(err, _NAME, exc, secrets, _USAGE, _stopped(written, output))
         return EXIT_ERROR
     except KeyboardInterrupt:
         bar.close()
@@ -156,27 +156,6 @@ def _stopped(written: list[PageWritten], output: Optional[Path]) -> str:
 def _say(err: TextIO, bar: _Bar, line: str) -> None:
     bar.clear()
     err.write(line + "\n")
-
-
-def _report(err: TextIO, exc: AvangateError, secrets: list[str], tail: str = "") -> None:
-    """One line, as ``call`` writes it: ``Class CODE: message``, the secret key never in it."""
-    from .errors import APIError, TransportError
-
-    name = type(exc).__name__
-    if isinstance(exc, ValidationError) and exc.operation in _USAGE:
-        line = f"usage: {exc.message}"
-    elif isinstance(exc, APIError):
-        line = f"{name} {exc.code or '-'}: {exc.message}"
-    elif isinstance(exc, TransportError):
-        line = f"{name} {exc.failure}: {exc}"
-    else:
-        line = f"{name}: {exc}"
-    line = " ".join(line.split()) + tail
-    for secret in secrets:
-        if secret:
-            line = line.replace(secret, "***")
-    err.write(f"{_NAME}: {line}\n")
-    err.flush()
 
 
 class _Bar:
