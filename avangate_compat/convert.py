@@ -330,7 +330,8 @@ class _Converter:
         """cattrs' structuring function of ``cls`` (``if key in o: res[key] = hook(o[key])``,
         then ``cls(**res)``), written here with each field's hook resolved and the commonest
         values handled inline: a string or null in an optional string field, a null in any
-        optional field, neither of which needs a call. It does exactly what cattrs' function
+        optional field, neither of which needs a call, and a plain object in an optional model
+        field going straight to that model's function. It does exactly what cattrs' function
         does, with about half the Python calls; a model this cannot write (a field without a
         default, or renamed) gets cattrs' own."""
         fields = [f for f in attrs.fields(cls) if f.name != "extra_fields"]
@@ -341,23 +342,32 @@ class _Converter:
                 extra_fields=override(omit=True))
             return generated
         namespace: dict[str, Any] = {"__cl": cls}
-        lines = ["def structure(o, _):", "  res = {}"]
+        lines = [f"def structure_{cls.__name__}(o, _):", "  res = {}"]
         for index, field in enumerate(fields):
             name, hook, tp = field.name, f"__h{index}", f"__t{index}"
             namespace[hook] = self._conv.get_structure_hook(field.type)
             namespace[tp] = field.type
             inner = _optional_of(field.type)
             lines += [f"  if {name!r} in o:", f"    v = o[{name!r}]"]
+            from_mapping = self._from_mapping.get(inner) \
+                if isinstance(inner, type) and attrs.has(inner) else None
             if inner is str:
                 value = f"v if type(v) is str or v is None else {hook}(v, {tp})"
+            elif from_mapping is not None:  # a plain object, named keys: as _as_mapping reads it
+                namespace[f"__m{index}"] = from_mapping
+                lines += ["    if type(v) is dict and v and type(k := next(iter(v))) is str "
+                          "and not (k.isascii() and k.isdigit()):",
+                          f"      res[{name!r}] = __m{index}(v)", "    else:"]
+                value = f"None if v is None else {hook}(v, {tp})"
             elif inner is not None:  # every Optional hook reads null as None
                 value = f"None if v is None else {hook}(v, {tp})"
             else:
                 value = f"{hook}(v, {tp})"
-            lines.append(f"    res[{name!r}] = {value}")
+            lines.append(f"{'  ' if from_mapping is not None else ''}    res[{name!r}] = {value}")
         lines.append("  return __cl(**res)")
-        exec("\n".join(lines), namespace)  # noqa: S102 - our own text, from attrs field names
-        fast: Callable[[Any, Any], Any] = namespace["structure"]
+        code = compile("\n".join(lines), f"<avangate_compat structure {cls.__qualname__}>", "exec")
+        exec(code, namespace)  # noqa: S102 - our own text, from attrs field names
+        fast: Callable[[Any, Any], Any] = namespace[f"structure_{cls.__name__}"]
         return fast
 
     def unstructure(self, obj: Any) -> Any:
