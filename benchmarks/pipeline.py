@@ -11,6 +11,7 @@ alternating, so the noise of a shared machine falls on both.
 from __future__ import annotations
 
 import argparse
+import compileall
 import functools
 import hashlib
 import hmac
@@ -24,6 +25,7 @@ from typing import Any, Callable
 
 import urllib3
 
+import avangate_compat
 from avangate_compat import Client
 from avangate_compat.auth import login_params
 from avangate_compat.sandbox import DEMO_MERCHANT_CODE, DEMO_SECRET_KEY
@@ -102,7 +104,12 @@ def per_call(url: str, rounds: int, n: int) -> list[tuple[str, str, dict[str, fl
 
 
 def startup(runs: int) -> list[tuple[str, str, dict[str, float], float]]:
-    """Whole processes, alternating: import and one client against ``import requests``."""
+    """Whole processes, alternating: import and one client against ``import requests``.
+
+    Both sides run from cached bytecode, as installed packages do (pip compiles a wheel's
+    modules): an editable checkout under ``PYTHONDONTWRITEBYTECODE`` would otherwise compile
+    every module of the package from source in every process, against requests' ``.pyc``."""
+    compileall.compile_dir(str(Path(avangate_compat.__file__).parent), quiet=1)
     ours = ("import avangate_compat; avangate_compat.Client(backend='{b}', merchant_code='M', "
             "secret_key='S')")
     rows = []

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from avangate_compat import models
@@ -158,3 +159,35 @@ def test_a_model_module_need_not_import_what_apiobject_annotations_use() -> None
     finally:
         del sys.modules[module.__name__]
     assert thing.Name == "7" and thing["Other"] == [1]
+
+
+_SAMPLES: list[Any] = [None, "", "text", "7", 7, "0.5", True, "true", [], {}, [{}], ["x"],
+                       {"0": {}}, {"0": "a", "1": "b"}, {"Name": "n"}, {"0": {"Code": "c"}},
+                       1.5, "1e999999999", object()]
+
+
+def _outcome(fn: Any, data: Any, cls: type) -> Any:
+    try:
+        return "ok", fn(data, cls)
+    except Exception as exc:  # both sides must fail alike
+        return "error", type(exc)
+
+
+@pytest.mark.parametrize("cls", [v for v in vars(models).values() if isinstance(v, type)
+                                 and attrs.has(v) and v.__module__ == models.__name__])
+def test_the_fast_structuring_function_does_what_cattrs_own_does(cls: type) -> None:
+    """The hot path's generated function (values handled inline) against cattrs' function for
+    the same model and hooks: every field given each sample value, alone and all together."""
+    from cattrs.gen import make_dict_structure_fn, override
+
+    from avangate_compat.convert import _CONVERTER
+
+    structure({}, cls)  # builds the hooks (and resolves the annotations)
+    ours = _CONVERTER._fast_structure_fn(cls)
+    theirs: Any = make_dict_structure_fn(cls, _CONVERTER._conv, _cattrs_detailed_validation=False,
+                                    extra_fields=override(omit=True))
+    names = [f.name for f in attrs.fields(cls) if f.name != "extra_fields"]
+    cases = [{}] + [{name: value} for name in names for value in _SAMPLES]
+    cases += [{name: value for name in names} for value in _SAMPLES]
+    for case in cases:
+        assert _outcome(ours, case, cls) == _outcome(theirs, case, cls), case

@@ -207,6 +207,18 @@ def _local(tag: Any) -> str:
     return name
 
 
+_TYPES: dict[str, str] = {}  # xsi:type value -> its local type name, bounded as _LOCAL
+
+
+def _type_name(xsi_type: str) -> str:
+    name = _TYPES.get(xsi_type)
+    if name is None:
+        name = _local(xsi_type).rsplit(":", 1)[-1]
+        if len(_TYPES) < 4096:
+            _TYPES[xsi_type] = name
+    return name
+
+
 def read_answer(operation: str, answer: Answer) -> Any:
     """The return value of a SOAP answer as plain data, or the Fault it carries."""
     status = answer.status
@@ -270,9 +282,11 @@ class _Decoder:
     def decode(self, element: Any, depth: int) -> Any:
         if depth > 64:
             raise TransportError(self.operation, "soap", "answer nests deeper than 64 levels")
-        href = element.get("href")
+        # every attribute in one call: lxml parses a "{namespace}name" key on each get()
+        attributes = dict(element.items())
+        href = attributes.get("href")
         if href is None:
-            return self._value(element, depth)
+            return self._value(element, depth, attributes)
         target = self.ids.get(href.lstrip("#"))
         if target is None:
             raise TransportError(self.operation, "soap", f"dangling multiref {href[:64]!r}")
@@ -282,18 +296,21 @@ class _Decoder:
             self._spend(nodes)
             return value
         before = self.left
-        value = self._value(target, depth)
+        value = self._value(target, depth, dict(target.items()))
         self.shared[id(target)] = (value, before - self.left)
         return value
 
-    def _value(self, element: Any, depth: int) -> Any:
-        self._spend(1)
-        get = element.get
+    def _value(self, element: Any, depth: int, attributes: Mapping[str, str]) -> Any:
+        self.left -= 1  # _spend(1), inline: once per element
+        if self.left < 0:
+            self._spend(0)
+        get = attributes.get
         if get(_NIL) in ("true", "1"):
             return None
         xsi_type = get(_TYPE)
-        xsi_type = _local(xsi_type).rsplit(":", 1)[-1] if xsi_type else ""
-        children = list(element.iterchildren(tag=etree.Element))
+        xsi_type = _type_name(xsi_type) if xsi_type else ""
+        # no child node at all (most elements): read as the loop below reads an empty list
+        children = list(element.iterchildren(tag=etree.Element)) if len(element) else []
         names = [_local(c.tag) for c in children]
         if (get(_ARRAY) is not None or xsi_type == "Array" or xsi_type.startswith("ArrayOf")
                 or (children and set(names) == {"item"})
