@@ -76,3 +76,13 @@ def client(request: pytest.FixtureRequest, make_client: Callable[..., Client]) -
 @pytest.fixture(params=SESSION_BACKENDS)
 def session_client(request: pytest.FixtureRequest, make_client: Callable[..., Client]) -> Client:
     return make_client(request.param)
+
+
+@pytest.fixture
+def instant_orders(sandbox: Sandbox) -> Any:
+    """Orders complete as soon as they are placed, so a script can refund them at once."""
+    sandbox.control("POST", "settings", {"order_authorized_after": 0,
+                                         "order_complete_after": 0})
+    yield
+    sandbox.control("POST", "settings", {"order_authorized_after": 60,
+                                         "order_complete_after": 300})

@@ -258,16 +258,6 @@ def test_facade_models_read_like_dicts_for_legacy_code(make_client: Callable[...
         lead["Items"] = []  # type: ignore[index]  # read-only: attributes are for writes
 
 
-@pytest.fixture
-def instant_orders(sandbox: Sandbox) -> Any:
-    """Orders complete as soon as they are placed, so a script can refund them at once."""
-    sandbox.control("POST", "settings", {"order_authorized_after": 0,
-                                         "order_complete_after": 0})
-    yield
-    sandbox.control("POST", "settings", {"order_authorized_after": 60,
-                                         "order_complete_after": 300})
-
-
 @pytest.mark.usefixtures("instant_orders")
 def test_a_php_shaped_order_flow_runs_with_callrpc(sandbox: Sandbox, tmp_path: Path) -> None:
     """placeOrder -> getOrder -> issueRefund ("" items: a total refund) ->

@@ -160,16 +160,6 @@ ORDER_SOAP = Path(__file__).parent / "php" / "soapclient_orders.php"
 ORDER_CURL = Path(__file__).parent / "php" / "curl_jsonrpc_orders.php"
 
 
-@pytest.fixture
-def instant_orders(sandbox: Sandbox) -> Any:
-    """Orders complete as soon as they are placed, so a script can refund them at once."""
-    sandbox.control("POST", "settings", {"order_authorized_after": 0,
-                                         "order_complete_after": 0})
-    yield
-    sandbox.control("POST", "settings", {"order_authorized_after": 60,
-                                         "order_complete_after": 300})
-
-
 @pytest.mark.usefixtures("instant_orders")
 @pytest.mark.parametrize(("script", "extension"), [(ORDER_SOAP, "soap"), (ORDER_CURL, "curl")],
                          ids=["soapclient", "curl-jsonrpc"])
