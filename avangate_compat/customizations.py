@@ -88,3 +88,59 @@ def set_product_status_inferred(codec: RestCodec, args: list[Any]
         if value is not None:
             changed[name] = value
     return (yield codec.request("PUT", path, changed, label="setProductStatus"))
+
+
+@HANDLERS.register("requests.rest.getSubscriptions")
+def get_subscriptions_inferred(codec: RestCodec, args: list[Any]
+                               ) -> Generator[HttpRequest, Any, Any]:
+    """getSubscriptions has no documented REST endpoint (docs/api-facts.md,
+    "Subscriptions"): one documented ``GET /subscriptions/{ref}/`` per reference, in the
+    order asked. No single read searches other accounts, so ``Aggregate=True`` is refused."""
+    from .backends.rest import path_segment
+    from .errors import ValidationError
+
+    references, *aggregate = args
+    if aggregate and aggregate[0]:
+        raise ValidationError("getSubscriptions", "Aggregate=True has no REST form (REST "
+                                                  "reads one subscription at a time): use "
+                                                  "SOAP or JSON-RPC", "Aggregate")
+    found = []
+    for reference in references:
+        found.append((yield codec.request("GET", f"/subscriptions/{path_segment(reference)}/",
+                                          label="getSubscriptions")))
+    return found
+
+
+@HANDLERS.register("requests.rest.getCustomerSubscriptions")
+def get_customer_subscriptions_inferred(codec: RestCodec, args: list[Any]
+                                        ) -> Generator[HttpRequest, Any, Any]:
+    """getCustomerSubscriptions has no documented REST endpoint (docs/api-facts.md,
+    "Subscriptions"): the customer is read first (``GET /customers/{ref}/``, which refuses
+    a reference pair naming two customers, as the RPC call does), then its subscriptions
+    are paged from ``GET /subscriptions/?AvangateCustomerReference=...``."""
+    from .backends.rest import path_segment
+
+    reference, *external = args
+    query = {"ExternalCustomerReference": external[0]} if external and external[0] else None
+    customer = yield codec.request("GET", f"/customers/{path_segment(str(reference))}/",
+                                   params=query, label="getCustomerSubscriptions")
+    if not isinstance(customer, Mapping) or not customer.get("AvangateCustomerReference"):
+        raise TransportError("getCustomerSubscriptions", codec.name,
+                             "customer answer is not a customer")
+    found: list[Any] = []
+    page = 1
+    while True:
+        answer = yield codec.request(
+            "GET", "/subscriptions/", params={
+                "AvangateCustomerReference": customer["AvangateCustomerReference"],
+                "Page": page, "Limit": 200}, label="getCustomerSubscriptions")
+        items = answer.get("Items") if isinstance(answer, Mapping) else None
+        count = (answer.get("Pagination") or {}).get("Count") \
+            if isinstance(answer, Mapping) else None
+        if not isinstance(items, list) or not isinstance(count, int):
+            raise TransportError("getCustomerSubscriptions", codec.name,
+                                 "subscription page is not {Items, Pagination}")
+        found += items
+        if not items or len(found) >= count:
+            return sorted(found, key=lambda s: str(s.get("SubscriptionReference")))
+        page += 1

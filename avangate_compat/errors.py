@@ -200,6 +200,9 @@ _CODES: dict[str, type[APIError]] = {
         "ORDER_PRODUCT_NAME_INVALID", "ORDER_PRODUCT_PRICE_TYPE_INVALID",
         "ORDER_PRODUCT_PRICE_AMOUNT_INVALID", "ORDER_CURRENCY_INVALID",
         "PAYMENT_NOT_SUPPORTED", "REFUND_NOT_ALLOWED"), InvalidRequestError),
+    # the subscription calls' refusals (docs/api-facts.md, "Subscriptions")
+    **dict.fromkeys(("FIELD_NOT_EDITABLE", "EXPIRATION_DATE_IN_THE_PAST",
+                     "INVALID_CHURN_REASON"), InvalidRequestError),
     "RATE_LIMIT_EXCEEDED": RateLimitError,
 }
 # Numeric JSON-RPC codes of the older Avangate API (docs/api-facts.md, "Session").

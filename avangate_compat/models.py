@@ -735,3 +735,102 @@ class RefundItem(ApiObject):
     Quantity: Optional[int] = None
     LineItemReference: Optional[str] = None
     Amount: Optional[Decimal] = None
+
+
+@attrs.define(kw_only=True)
+class Subscription(ApiObject):
+    """A subscription, as ``getSubscription`` answers it, ``addSubscription`` imports it and
+    ``updateSubscription`` writes it back."""
+
+    SubscriptionReference: Optional[str] = None
+    ExternalSubscriptionReference: Optional[str] = None
+    StartDate: Optional[str] = None
+    ExpirationDate: Optional[str] = None
+    ActivationDate: Optional[str] = None
+    RecurringEnabled: Optional[bool] = None
+    SubscriptionEnabled: Optional[bool] = None
+    Product: Optional[SubscriptionProduct] = None
+    EndUser: Optional[EndUser] = None
+    SKU: Optional[str] = None
+    DeliveryInfo: Optional[DeliveryInfo] = None
+    ReceiveNotifications: Optional[bool] = None
+    Lifetime: Optional[bool] = None
+    PartnerCode: Optional[str] = None
+    AvangateCustomerReference: Optional[int] = None
+    ExternalCustomerReference: Optional[str] = None
+    TestSubscription: Optional[bool] = None
+    IsTrial: Optional[bool] = None
+    Status: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class SubscriptionProduct(ApiObject):
+    """The product a subscription is for, and how many units."""
+
+    ProductCode: Optional[str] = None
+    ProductId: Optional[int] = None
+    ProductName: Optional[str] = None
+    ProductVersion: Optional[str] = None
+    ProductQuantity: Optional[int] = None
+    PriceOptionCodes: list[str] = attrs.Factory(list)
+
+
+@attrs.define(kw_only=True)
+class EndUser(ApiObject):
+    """The person a subscription is delivered to (by default its customer's contact details)."""
+
+    FirstName: Optional[str] = None
+    LastName: Optional[str] = None
+    Company: Optional[str] = None
+    Email: Optional[str] = None
+    Phone: Optional[str] = None
+    Fax: Optional[str] = None
+    Address1: Optional[str] = None
+    Address2: Optional[str] = None
+    Zip: Optional[str] = None
+    City: Optional[str] = None
+    State: Optional[str] = None
+    CountryCode: Optional[str] = None
+    Language: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class DeliveryInfo(ApiObject):
+    """What a subscription delivered: a description and its codes (license keys, files)."""
+
+    Description: Optional[str] = None
+    Codes: list[DeliveryCode] = attrs.Factory(list)
+
+
+@attrs.define(kw_only=True)
+class DeliveryCode(ApiObject):
+    """One delivered code (a license key) or file of a subscription."""
+
+    Code: Optional[str] = None
+    File: Optional[str] = None
+    Description: Optional[str] = None
+    ExtraInfo: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class SubscriptionHistory(ApiObject):
+    """One entry of a subscription's history: the order (``ReferenceNo``) of a ``SALE``,
+    ``RENEWAL`` or ``UPGRADE``, and the period it gave."""
+
+    ReferenceNo: Optional[str] = None
+    Type: Optional[str] = None
+    SubscriptionReference: Optional[str] = None
+    StartDate: Optional[str] = None
+    ExpirationDate: Optional[str] = None
+    Lifetime: Optional[bool] = None
+    SKU: Optional[str] = None
+    DeliveryInfo: Optional[DeliveryInfo] = None
+    PartnerCode: Optional[str] = None
+
+
+@attrs.define(kw_only=True)
+class SubscriptionSearchResult(ApiObject):
+    """One page of ``searchSubscriptions``: the subscriptions found and where the page stands."""
+
+    Items: list[Subscription] = attrs.Factory(list)
+    Pagination: Optional[Pagination] = None

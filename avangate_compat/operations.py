@@ -78,8 +78,11 @@ class Operation(Generic[T]):
             names = ", ".join(p.name for p in self.params)
             raise ValidationError(self.name, f"takes {len(self.params)} argument(s) "
                                              f"({names}), got {len(args)}")
-        return [v.sendable(self.name, p.name, p.check(self.name, p.name, a))
-                for p, a in zip(self.params, args)]
+        checked = [v.sendable(self.name, p.name, p.check(self.name, p.name, a))
+                   for p, a in zip(self.params, args)]
+        if self.spec.check is not None:  # a rule between the parameters
+            v.named_check(self.spec.check)(self.name, "", checked)
+        return checked
 
 
 def result_type(type_name: str) -> Any:

@@ -81,6 +81,9 @@ class OperationSpec:
     if_unknown: Optional[str] = None
     """How to find out whether a write that is not safe to repeat happened, when its answer
     was lost (:class:`~avangate_compat.errors.OutcomeUnknownError`)."""
+    check: Optional[str] = None
+    """A check over the whole argument list, after each parameter's own: a rule between
+    parameters (``ChurnReasonOther`` only with an EXTRAORDINARY or OTHER reason)."""
 
 
 @attrs.frozen
@@ -137,6 +140,7 @@ def parse(data: dict[str, Any]) -> ApiSpec:
             if_unknown=entry.get("if_unknown"),
             rest=RestSpec(**entry["rest"]) if "rest" in entry else None,
             layout=entry.get("layout"),
+            check=entry.get("check"),
         )
         for name, entry in data["operations"].items()}
     return ApiSpec(version=data["version"], namespace=data["namespace"],

@@ -219,10 +219,47 @@ def refund(client: Client, server: Optional[Sandbox]) -> Any:
             "refunded": outcome(lambda: client.getOrder(placed.RefNo))}
 
 
+IMPORTED = {"ExternalSubscriptionReference": "CASSETTE-SUB-1", "StartDate": "2026-01-01",
+            "ExpirationDate": "2099-01-01", "ExternalCustomerReference": "CASSETTE-SUBSCRIBER",
+            "Product": {"ProductCode": "TeamPlan2024", "ProductQuantity": 2},
+            "EndUser": {"FirstName": "Ada", "LastName": "Lovelace", "CountryCode": "GB"}}
+
+
+def subscriptions(client: Client, server: Optional[Sandbox]) -> Any:
+    """The subscription calls (issue 23), refusals included."""
+    reference = client.addSubscription(IMPORTED)
+    read = client.getSubscription(reference)
+    return {
+        "imported": summary(reference),
+        "one": outcome(lambda: client.getSubscription("SUBSCR0003")),
+        "unknown": outcome(lambda: client.getSubscription("NOSUCHSUBS")),
+        "several": outcome(lambda: client.getSubscriptions(["SUBSCR0001", reference])),
+        "search": outcome(lambda: client.searchSubscriptions(
+            {"RecurringEnabled": ["true"], "Limit": 1, "Page": 2})),
+        "customer's": outcome(lambda: client.getCustomerSubscriptions(0, "CASSETTE-SUBSCRIBER")),
+        "customer pair disagreeing": outcome(lambda: client.getCustomerSubscriptions(
+            435384557, "CASSETTE-SUBSCRIBER")),
+        "update": outcome(lambda: client.updateSubscription(
+            attrs.evolve(read, RecurringEnabled=True))),
+        "update refused": outcome(lambda: client.updateSubscription(
+            attrs.evolve(read, SKU="OTHER"))),
+        "cancel": outcome(lambda: client.cancelSubscription(
+            "SUBSCR0001", ["CHURN_REASON_OTHER"], "cassette")),
+        "enable": outcome(lambda: client.enableSubscription("SUBSCR0001")),
+        "disable recurring": outcome(lambda: client.disableRecurringBilling("SUBSCR0003")),
+        "enable recurring": outcome(lambda: client.enableRecurringBilling("SUBSCR0003")),
+        "extend": outcome(lambda: client.extendSubscription(reference, 30)),
+        "shorten into the past": outcome(lambda: client.extendSubscription(reference, -36500)),
+        "after": outcome(lambda: client.getSubscription(reference)),
+        "history": outcome(lambda: client.getSubscriptionHistory(reference)),
+    }
+
+
 SCENARIOS: dict[str, Scenario] = {f.__name__: f for f in [
     get_lead, get_lead_not_found, reads_in_order, update_product, update_product_refused,
     set_product_status, search_leads, add_lead, update_lead, mark_leads,
     session_expired_midrun, catalog_reads, catalog_writes, catalog_renewals, orders,
+    subscriptions,
 ]}
 SESSION_ONLY = {"session_expired_midrun"}
 

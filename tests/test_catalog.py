@@ -49,6 +49,18 @@ UNKNOWN: dict[str, tuple[Any, ...]] = {
     "updateCustomerInformation": ({"AvangateCustomerReference": 999, "FirstName": "X"},),
     "placeOrder": ({"CustomerReference": 999, "Items": [{"Code": "04C26C50F8"}],
                     "PaymentDetails": {"Type": "TEST"}},),
+    "getSubscription": ("NOSUCHSUB",),
+    "getSubscriptions": (["SUBSCR0001", "NOSUCHSUB"],),
+    "getSubscriptionHistory": ("NOSUCHSUB",),
+    "addSubscription": ({"Product": {"ProductCode": "NOSUCHPRODUCT"},
+                         "StartDate": "2026-01-01", "ExpirationDate": "2027-01-01"},),
+    "updateSubscription": ({"SubscriptionReference": "NOSUCHSUB"},),
+    "cancelSubscription": ("NOSUCHSUB",),
+    "enableSubscription": ("NOSUCHSUB",),
+    "enableRecurringBilling": ("NOSUCHSUB",),
+    "disableRecurringBilling": ("NOSUCHSUB", ["CHURN_REASON_DONT_NEED"]),
+    "extendSubscription": ("NOSUCHSUB", 5),
+    "getCustomerSubscriptions": (999,),
 }
 UNKNOWN_CASES = [(backend, name) for name in UNKNOWN for backend in BACKENDS]
 
@@ -133,6 +145,30 @@ BAD: list[tuple[str, tuple[Any, ...], str]] = [
     ("updateCustomerInformation", ({"FirstName": "X"},), "Customer.AvangateCustomerReference"),
     ("updateCustomerInformation", ({"AvangateCustomerReference": 5}, "yes"),
      "UpdateEndUserSubscriptions"),
+    ("getSubscription", ("a/b",), "SubscriptionReference"),
+    ("getSubscriptions", ([],), "SubscriptionReferences"),
+    ("getSubscriptions", (["SUBSCR0001"], "yes"), "Aggregate"),
+    ("searchSubscriptions", ({"RecurringEnabled": "maybe"},),
+     "SearchOptions.RecurringEnabled[0]"),
+    ("searchSubscriptions", ({"CountryCodes": ["FRA"]},), "SearchOptions.CountryCodes[0]"),
+    ("searchSubscriptions", ({"PurchasedAfter": "2026-13-01"},), "SearchOptions.PurchasedAfter"),
+    ("addSubscription", ({"SubscriptionReference": "X", "Product": {"ProductCode": "P"}},),
+     "Subscription.SubscriptionReference"),
+    ("addSubscription", ({"StartDate": "2026-01-01", "ExpirationDate": "2027-01-01"},),
+     "Subscription.Product"),
+    ("addSubscription", ({"Product": {"ProductCode": "P"}, "StartDate": "2026-01-01"},),
+     "Subscription.ExpirationDate"),
+    ("updateSubscription", ({"RecurringEnabled": True},), "Subscription.SubscriptionReference"),
+    ("updateSubscription", ({"SubscriptionReference": "S", "ExpirationDate": "soon"},),
+     "Subscription.ExpirationDate"),
+    ("cancelSubscription", ("S", ["CHURN_REASON_BORED"]), "ChurnReasons[0]"),
+    ("cancelSubscription", ("S", ["CHURN_REASON_COVID"], "why"), "ChurnReasonOther"),
+    ("enableSubscription", ("",), "SubscriptionReference"),
+    ("enableRecurringBilling", ("..",), "SubscriptionReference"),
+    ("disableRecurringBilling", ("S", None, "why"), "ChurnReasonOther"),
+    ("extendSubscription", ("S", 0), "Days"),
+    ("getSubscriptionHistory", (None,), "SubscriptionReference"),
+    ("getCustomerSubscriptions", (-3,), "AvangateCustomerReference"),
 ]
 
 
@@ -155,7 +191,7 @@ def test_every_new_operation_has_error_path_cases() -> None:
                                         "updateProduct"}
     assert added <= {o for o, _, _ in BAD}
     assert added - {"searchProducts", "addProduct", "createReseller",
-                    "searchOrders", "createCustomer"} <= set(UNKNOWN)
+                    "searchOrders", "createCustomer", "searchSubscriptions"} <= set(UNKNOWN)
 
 
 # -- the sandbox's rules ------------------------------------------------------------------------

@@ -300,6 +300,62 @@ def scenario_refunds(client: Client, ref_no: str) -> dict[str, Any]:
     }
 
 
+IMPORT: dict[str, Any] = {
+    "ExternalSubscriptionReference": "DIFF-IMPORT-1", "StartDate": "2026-01-01",
+    "ExpirationDate": "2099-01-01", "ExternalCustomerReference": "DIFF-IMPORTED",
+    "Product": {"ProductCode": "TeamPlan2024", "ProductQuantity": 4},
+    "EndUser": {"FirstName": "Ada", "LastName": "Lovelace", "Email": "ada@example.com",
+                "CountryCode": "GB", "Language": "en"},
+}
+
+
+def scenario_subscriptions(client: Client) -> dict[str, Any]:
+    """The subscription calls (issue 23): reads, search filters, the import, the update of
+    the editable fields, cancel and enable, the recurring switches, the extension."""
+    imported = client.addSubscription(IMPORT)
+    read = client.getSubscription(imported)
+    read.EndUser.City = "London"
+    read.RecurringEnabled = True
+    placed = client.placeOrder(ORDER)
+    made = placed.Items[0].ProductDetails.Subscriptions[0].SubscriptionReference
+    return {
+        "seed": client.getSubscription("SUBSCR0003"),
+        "unknown": refused(lambda: client.getSubscription("NOSUCHSUBS")),
+        "list": client.getSubscriptions(["SUBSCR0002", "SUBSCR0001"], False),
+        "search recurring": client.searchSubscriptions({"RecurringEnabled": True}),
+        "search recurring as texts": client.searchSubscriptions(
+            {"RecurringEnabled": ["false"], "ProductCodes": ["TeamPlan2024"]}),
+        "search by code and country": client.searchSubscriptions(
+            {"DeliveredCode": "TEAM-KEY-0003", "CountryCodes": ["FR", "DE"]}),
+        "search dates": client.searchSubscriptions(
+            {"ExpireAfter": "2025-12-01", "ExpireBefore": "2026-02-01",
+             "Pagination": {"Page": 1, "Limit": 5}}),
+        "every one": [s.SubscriptionReference for s in client.iter_subscriptions(Limit=2)],
+        "imported": read,
+        "by customer": client.getCustomerSubscriptions(0, "DIFF-IMPORTED"),
+        "customer pair disagreeing": refused(lambda: client.getCustomerSubscriptions(
+            435384557, "DIFF-IMPORTED")),
+        "ordered": client.getSubscription(str(made)),
+        "ordered history": client.getSubscriptionHistory(str(made)),
+        "update": client.updateSubscription(read),
+        "after update": client.getSubscription(imported),
+        "not editable": refused(lambda: client.updateSubscription(
+            attrs.evolve(read, SKU="OTHER-SKU"))),
+        "cancel": client.cancelSubscription("SUBSCR0001", ["CHURN_REASON_OTHER"], "moved"),
+        "after cancel": client.getSubscription("SUBSCR0001"),
+        "enable": client.enableSubscription("SUBSCR0001"),
+        "disable recurring": client.disableRecurringBilling(
+            "SUBSCR0003", ["CHURN_REASON_HIGH_PRICE"]),
+        "after disable recurring": client.getSubscription("SUBSCR0003"),
+        "enable recurring": client.enableRecurringBilling("SUBSCR0003"),
+        "extend": client.extendSubscription(imported, 30),
+        "shorten": client.extendSubscription(imported, -10),
+        "shorten into the past": refused(lambda: client.extendSubscription(imported, -36500)),
+        "after extend": client.getSubscription(imported),
+        "history": client.getSubscriptionHistory("SUBSCR0002"),
+    }
+
+
 SERVING: list[Sandbox] = []  # the sandbox the scenarios of the running test talk to
 
 
@@ -316,7 +372,8 @@ def sandbox_clock(client: Client, seconds: float) -> None:
 
 
 SCENARIOS = [scenario_reads, scenario_product_writes, scenario_leads, scenario_catalog_reads,
-             scenario_catalog_writes, scenario_catalog_renewals, scenario_orders]
+             scenario_catalog_writes, scenario_catalog_renewals, scenario_orders,
+             scenario_subscriptions]
 
 
 def test_the_scenarios_call_every_operation_of_the_spec_on_every_backend(

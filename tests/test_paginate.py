@@ -115,7 +115,7 @@ def test_an_abandoned_prefetching_product_walk_leaves_no_thread_behind(
 
 def test_a_paginator_entry_alone_gives_a_walker(monkeypatch: pytest.MonkeyPatch,
                                                 make_client: Callable[..., Client]) -> None:
-    """What orders got, and subscriptions will: ``iter_<family>`` from the spec, no code."""
+    """What orders and subscriptions got: ``iter_<family>`` from the spec, no code."""
     loaded = spec.load()
     extra = attrs.evolve(loaded.paginators["leads"], family="ro_leads")
     patched = attrs.evolve(loaded, paginators={**loaded.paginators, "ro_leads": extra})
@@ -124,10 +124,10 @@ def test_a_paginator_entry_alone_gives_a_walker(monkeypatch: pytest.MonkeyPatch,
     client = make_client("jsonrpc")
     assert [lead.LeadCode for lead in client.iter_ro_leads(Country="RO", Limit=3)] \
         == [lead.LeadCode for lead in client.iter_leads(Country="RO", Limit=3)]
-    with pytest.raises(AttributeError, match="iter_subscriptions"):
-        client.iter_subscriptions()  # not declared (yet)
+    with pytest.raises(AttributeError, match="iter_invoices"):
+        client.iter_invoices()  # not declared
 
 
 def test_an_unknown_family_is_a_validation_error() -> None:
-    with pytest.raises(ValidationError, match="known: leads, orders, products"):
+    with pytest.raises(ValidationError, match="known: leads, orders, products, subscriptions"):
         paginate.paginator("orderz")

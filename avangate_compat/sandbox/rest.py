@@ -75,10 +75,12 @@ def _rest_query(request: Request, type_name: str) -> dict[str, Any]:
     args = request.args
     options: dict[str, Any] = {}
     for field, field_type in load().types[type_name]:
+        values = args.getlist(field) + args.getlist(f"{field}[]")
         if field_type.endswith("[]"):
-            values = args.getlist(field) + args.getlist(f"{field}[]")
             if values:
                 options[field] = values
+        elif field_type == "any" and len(values) > 1:  # one value, or several: a list
+            options[field] = values
         elif field in args:
             options[field] = args[field]
     return options
@@ -121,7 +123,8 @@ def _arguments(route: RestRoute, params: list[tuple[str, str]], values: Mapping[
         elif name in fields:
             args[name] = fields[name]
         elif isinstance(route.query, list) and name in route.query:
-            args[name] = request.args.get(name)
+            args[name] = request.args.getlist(name) + request.args.getlist(f"{name}[]") \
+                if type_name.endswith("[]") else request.args.get(name)
         else:
             args[name] = None
     for key, url_value in values.items():  # {Product.ProductCode}: in the URL and body

@@ -212,21 +212,55 @@ def skus(catalog: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def subscriptions() -> list[dict[str, Any]]:
-    """Subscriptions with renewal prices from their pricing configuration; one already has a
-    custom renewal price for two more cycles."""
+    """Subscriptions of the seed customer with renewal prices from their pricing
+    configuration; one already has a custom renewal price for two more cycles. Each is a
+    whole Subscription (the API's fields) plus the sandbox's own (subscription_records.py)."""
     return [
-        {"SubscriptionReference": "SUBSCR0001", "ProductCode": "NewProdCodeAPI12345",
-         "PricingConfigurationCode": "5F2C0B8A1D", "Quantity": 1, "CountryCode": "US",
-         "ExpirationDate": "2026-01-15", "CustomRenewalPrice": None, "Renewals": []},
-        {"SubscriptionReference": "SUBSCR0002", "ProductCode": "TeamPlan2024",
-         "PricingConfigurationCode": "8C4E6A2B31", "Quantity": 3, "CountryCode": "DE",
-         "ExpirationDate": "2025-11-30", "CustomRenewalPrice": None, "Renewals": []},
-        {"SubscriptionReference": "SUBSCR0003", "ProductCode": "TeamPlan2024",
-         "PricingConfigurationCode": "AE608C4D53", "Quantity": 1, "CountryCode": "FR",
-         "ExpirationDate": "2026-03-01", "Renewals": [],
-         "CustomRenewalPrice": {"Price": Decimal("19.00"), "Currency": "EUR", "Cycles": 2,
-                                "CyclesLeft": 2, "Text": "loyalty discount"}},
+        _subscription("SUBSCR0001", "NewProdCodeAPI12345", "Subscription plan from API",
+                      4717836, "5F2C0B8A1D", 1, "US", "2025-01-15", "2026-01-15",
+                      RecurringEnabled=True),
+        _subscription("SUBSCR0002", "TeamPlan2024", "Team plan", 4720002, "8C4E6A2B31", 3,
+                      "DE", "2024-11-30", "2025-11-30"),
+        _subscription("SUBSCR0003", "TeamPlan2024", "Team plan", 4720002, "AE608C4D53", 1,
+                      "FR", "2025-03-01", "2026-03-01", RecurringEnabled=True,
+                      CustomRenewalPrice={"Price": Decimal("19.00"), "Currency": "EUR",
+                                          "Cycles": 2, "CyclesLeft": 2,
+                                          "Text": "loyalty discount"},
+                      DeliveryInfo={"Description": "License key", "Codes": [
+                          {"Code": "TEAM-KEY-0003", "File": None,
+                           "Description": "Team plan key", "ExtraInfo": None}]}),
     ]
+
+
+def _subscription(reference: str, code: str, name: str, product_id: int, configuration: str,
+                  quantity: int, country: str, start: str, expires: str,
+                  **changes: Any) -> dict[str, Any]:
+    from .resources.subscription_life import history
+
+    end_user = {field: CONTACT.get(field) for field in
+                ("FirstName", "LastName", "Company", "Email", "Phone", "Fax", "Address1",
+                 "Address2", "Zip", "City", "State")}
+    record: dict[str, Any] = {
+        "SubscriptionReference": reference, "ExternalSubscriptionReference": None,
+        "StartDate": start, "ExpirationDate": expires, "ActivationDate": None,
+        "RecurringEnabled": False, "SubscriptionEnabled": True,
+        "Product": {"ProductId": product_id, "ProductName": name, "ProductVersion": None,
+                    "PriceOptionCodes": []},
+        "EndUser": {**end_user, "CountryCode": country, "Language": "en"},
+        "SKU": None, "DeliveryInfo": None, "ReceiveNotifications": True, "Lifetime": False,
+        "PartnerCode": None,
+        "AvangateCustomerReference": SEED_CUSTOMER["AvangateCustomerReference"],
+        "ExternalCustomerReference": SEED_CUSTOMER["ExternalCustomerReference"],
+        "TestSubscription": True, "IsTrial": False,
+        # the sandbox's own fields
+        "ProductCode": code, "PricingConfigurationCode": configuration, "Quantity": quantity,
+        "CountryCode": country, "DynamicRenewalPrice": None, "CustomRenewalPrice": None,
+        "Renewals": [], "History": [], "PurchaseDate": f"{start} 09:00:00",
+        "Modified": f"{start} 09:00:00", "OrderRefNo": None,
+    }
+    record.update(changes)
+    history(record, "SALE", None)
+    return record
 
 
 PARTNER = {"PartnerCode": "SANDBOXPARTNER", "Company": "Sandbox Distribution Ltd",

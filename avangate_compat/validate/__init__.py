@@ -48,17 +48,31 @@ from .rules import (
     sku_query,
     sku_schema,
 )
+from .subscriptions import (
+    churn,
+    churn_reasons,
+    countries,
+    days,
+    new_subscription,
+    recurring_enabled,
+    subscription_search,
+    subscription_update,
+)
 
 __all__ = [
     "CHECKS",
     "MAX_NESTING",
     "Checker",
     "boolean",
+    "churn",
+    "churn_reasons",
     "code",
     "codes",
+    "countries",
     "country",
     "currency",
     "date",
+    "days",
     "filters_of",
     "language",
     "lead",
@@ -66,6 +80,7 @@ __all__ = [
     "named_check",
     "new_order",
     "new_product",
+    "new_subscription",
     "note",
     "one_of",
     "order_search",
@@ -75,6 +90,7 @@ __all__ = [
     "pricing_configuration_update",
     "product",
     "product_types",
+    "recurring_enabled",
     "refund_items",
     "reseller",
     "search_filters",
@@ -82,6 +98,8 @@ __all__ = [
     "sku_deletion",
     "sku_query",
     "sku_schema",
+    "subscription_search",
+    "subscription_update",
     "text",
 ]
 
@@ -98,7 +116,10 @@ CHECKS: dict[str, Checker] = {
     "reseller": reseller, "new_order": new_order,
     "order_search": order_search, "refund_items": refund_items, "note": note,
     "customer_reference": customer_reference, "new_customer": new_customer,
-    "customer_update": customer_update,
+    "customer_update": customer_update, "churn_reasons": churn_reasons, "churn": churn,
+    "days": days, "recurring_enabled": recurring_enabled, "countries": countries,
+    "subscription_search": subscription_search, "new_subscription": new_subscription,
+    "subscription_update": subscription_update,
 }
 
 

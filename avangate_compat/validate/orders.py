@@ -4,12 +4,12 @@ quantity is within 1..99999, a refund is allowed) is the server's to refuse, wit
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from .. import models
 from ..convert import unstructure
 from ..errors import ValidationError
-from .generic import as_model, country, currency, filters_of, language, text
+from .generic import Checker, as_model, country, currency, filters_of, language, text
 
 
 def new_order(operation: str, name: str, value: Any) -> dict[str, Any]:
@@ -37,10 +37,12 @@ def new_order(operation: str, name: str, value: Any) -> dict[str, Any]:
 _order_filters = filters_of("OrderSearchOptions")
 
 
-def order_search(operation: str, name: str, value: Any) -> dict[str, Any]:
-    """The searchOrders filters; the RPC form's ``Pagination{Page, Limit}`` is sent as
-    ``Page`` and ``Limit``, the form every protocol takes (a REST query has no objects)."""
-    out = _order_filters(operation, name, value)
+def order_search(operation: str, name: str, value: Any,
+                 filters: Optional[Checker] = None) -> dict[str, Any]:
+    """The searchOrders filters (or those ``filters`` checks); the RPC form's
+    ``Pagination{Page, Limit}`` is sent as ``Page`` and ``Limit``, the form every protocol
+    takes (a REST query has no objects)."""
+    out = (filters or _order_filters)(operation, name, value)
     nested = out.pop("Pagination", None) or {}
     for key in ("Page", "Limit"):
         if key in nested and key in out and nested[key] != out[key]:

@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Optional
 
+from avangate_compat.sandbox.resources import subscription_life as life
 from avangate_compat.sandbox.resources.base import handles, invalid, made_code, paging, typed
 from avangate_compat.sandbox.resources.customers import END_USER_FIELDS, customer_for_order
 from avangate_compat.sandbox.resources.order_flow import (
@@ -103,13 +104,16 @@ def place_order(service: Service, order: Any) -> dict[str, Any]:
     billing = value.get("BillingDetails") or {}
     currency = str(value.get("Currency") or (value.get("PaymentDetails") or {}).get("Currency")
                    or "").upper()
+    notes: list[life.Note] = []
     with service.writing:
         lines = [_line(service, item, index, billing, currency)
                  for index, item in enumerate(items)]
         currency = lines[0]["Price"]["Currency"]
         total = sum((line["Price"]["GrossPrice"] for line in lines), Decimal(0))
         payment = _payment(value.get("PaymentDetails"), total, currency)
-        return _file(service, value, lines, payment, currency)
+        placed = _file(service, value, lines, payment, currency, notes)
+    life.send(service, notes)
+    return placed
 
 
 def _line(service: Service, item: dict[str, Any], index: int, billing: dict[str, Any],
@@ -171,8 +175,9 @@ def _payment(details: Any, total: Decimal, currency: str) -> dict[str, Any]:
 
 
 def _file(service: Service, value: dict[str, Any], lines: list[dict[str, Any]],
-          payment: dict[str, Any], currency: str) -> dict[str, Any]:
-    """Store the order, its customer and its subscriptions in one write."""
+          payment: dict[str, Any], currency: str, notes: list[life.Note]) -> dict[str, Any]:
+    """Store the order, its customer and its subscriptions (each with its SALE history
+    entry, its LCN queued on ``notes``) in one write."""
     number = len(service.store.all("order")) + 1
     while service.store.get("order", str(FIRST_REF_NO + number)) is not None:
         number += 1
@@ -195,6 +200,10 @@ def _file(service: Service, value: dict[str, Any], lines: list[dict[str, Any]],
                 (product is None and recurring.get("CycleLength")):
             subscription = _subscription(ref_no, index, line, product, configuration,
                                          customer, billing, date)
+            subscription.update(RecurringEnabled=bool(payment.get("RecurringEnabled")),
+                                TestSubscription=payment["Type"] == "TEST", Modified=date)
+            life.history(subscription, "SALE", ref_no)
+            life.changed(service, subscription, notes, "VENDOR")
             rows.append(("subscription", subscription["SubscriptionReference"], subscription))
             details["Subscriptions"].append({
                 "SubscriptionReference": subscription["SubscriptionReference"],
@@ -260,6 +269,16 @@ def _subscription(ref_no: str, index: int, line: dict[str, Any],
         "EndUser": {**{field: billing.get(field) for field in END_USER_FIELDS},
                     "Language": customer.get("Language")},
         "SubscriptionEnabled": True, "RecurringEnabled": False,
+        # the Subscription object's own fields (subscription_records.py)
+        "ExternalSubscriptionReference": None, "ActivationDate": None, "PurchaseDate": date,
+        "Product": {"ProductId": int(product["AvangateId"])
+                    if product and product.get("AvangateId") else None,
+                    "ProductName": product["ProductName"] if product else line.get("Name"),
+                    "ProductVersion": None, "PriceOptionCodes": sorted(
+                        option for _, option in chosen_options(line))},
+        "SKU": line.get("SKU"), "DeliveryInfo": None, "ReceiveNotifications": True,
+        "Lifetime": False, "PartnerCode": None, "TestSubscription": False,
+        "IsTrial": bool(line.get("Trial")), "History": [],
     }
 
 

@@ -1,4 +1,6 @@
-"""Subscriptions: the next renewal's price, a custom renewal price, a manual renewal."""
+"""Subscriptions: the next renewal's price, a custom renewal price, a manual renewal (which
+writes a RENEWAL history entry and sends its license change notification). Reading and
+changing subscriptions: :mod:`.subscription_reads`, :mod:`.subscription_writes`."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from avangate_compat.sandbox.resources import subscription_life as life
 from avangate_compat.sandbox.resources.base import existing, handles, invalid, typed
 from avangate_compat.sandbox.resources.pricing import find_configuration
 
@@ -88,6 +91,7 @@ def renew_subscription(service: Service, reference: Any, days: Any, price: Any,
         raise invalid("days must be between 1 and 36500")
     amount = _amount(typed(price, "decimal"), "price")
     currency = _currency(currency)
+    notes: list[life.Note] = []
     with service.writing:
         subscription = _subscription(service, reference)
         try:
@@ -104,7 +108,12 @@ def renew_subscription(service: Service, reference: Any, days: Any, price: Any,
             custom["CyclesLeft"] -= 1
             if custom["CyclesLeft"] <= 0:
                 subscription["CustomRenewalPrice"] = None
+        subscription["Modified"] = service.clock.stamp()
+        # no order is filed for a manual renewal: the entry names none
+        life.history(subscription, "RENEWAL", None)
+        life.changed(service, subscription, notes, "VENDOR")
         service.store.put("subscription", reference, subscription)
+    life.send(service, notes)
     return True
 
 
