@@ -355,3 +355,18 @@ def test_check_takes_the_settings_flags(check: Check, monkeypatch: pytest.Monkey
     assert status == 2 and "set AVANGATE_MERCHANT_CODE or --merchant-code" in err
     status, _, err = check("--merchant-code", "NOT-THE-SANDBOX", "--max-retries", "0", "--json")
     assert status == 1  # logged in with the flag's code: refused by the sandbox
+
+
+def test_the_subscription_status_values_seen_are_reported(check: Check,
+                                                           sandbox: Sandbox) -> None:
+    """Subscription.Status has no documented 6.0 values: the run lists the ones it reads."""
+    sandbox.service.clock.offset = 0.0
+    record: Any = sandbox.service.store.get("subscription", "SUBSCR0002")
+    sandbox.service.store.put("subscription", "SUBSCR0002",
+                              {**record, "SubscriptionEnabled": False})
+    status, out, err = check("--json")
+    assert status == 0, out + err
+    observed = json.loads(out)["observed"]["Subscription.Status"]
+    assert "DISABLED" in observed["values"] and observed["subscriptions_read"] == 3
+    status, out, _ = check()
+    assert re.search(r"Subscription\.Status: .*DISABLED.* \(in 3 subscription\(s\) read", out)

@@ -286,3 +286,33 @@ def test_a_suds_order_flow_runs_with_one_changed_line(sandbox: Sandbox, tmp_path
         "placed PENDING 71.4 20.0", "read True COMPLETE True", "refund True",
         "after REFUND", "customer ada@example.com False True",
         "fault REFUND_NOT_ALLOWED You have already placed a Total refund for this order."]
+
+
+def test_a_php_shaped_subscription_flow_runs_with_callrpc(sandbox: Sandbox,
+                                                          tmp_path: Path) -> None:
+    """A plugin cancels a customer's subscription and later re-enables it:
+    getCustomerSubscriptions -> cancelSubscription -> enableSubscription -> getSubscription,
+    with the script's own helper and with callRPC."""
+    original = tmp_path / "original"
+    original.mkdir()
+    shutil.copy(LEGACY / "rpc_subscriptions_script.py", original / "rpc_subscriptions_script.py")
+    shutil.copy(LEGACY / "rpc_helper.py", original / "rpc_helper.py")
+    reference = _run(sys.executable, original / "rpc_subscriptions_script.py", sandbox)
+    sandbox.service.reset()
+    migrated = tmp_path / "migrated"
+    migrated.mkdir()
+    ours = _run(sys.executable, _migrated("rpc_subscriptions_script.py", RPC_IMPORT,
+                                          OUR_RPC_IMPORT, migrated), sandbox)
+    assert ours == reference
+    assert reference == ["subscriptions 3 SUBSCR0001", "cancel True False DISABLED",
+                         "enable True True True customer@2checkout.com"]
+
+
+def test_a_suds_subscription_flow_runs_with_one_changed_line(sandbox: Sandbox,
+                                                             tmp_path: Path) -> None:
+    script = _migrated("suds_subscriptions_script.py", SUDS_IMPORT, OUR_SUDS_IMPORT, tmp_path)
+    assert _run(sys.executable, script, sandbox) == [
+        "subscriptions 3 SUBSCR0001 True", "cancel True", "after False DISABLED True",
+        "enable True", "again True NewProdCodeAPI12345", "fault CUSTOMER_NOT_FOUND"]
+    stored: Any = sandbox.service.store.get("subscription", "SUBSCR0001")
+    assert stored["SubscriptionEnabled"] is True

@@ -191,3 +191,37 @@ def test_php_order_flow_with_a_static_client_class(
         assert Decimal(str(answer["order"]["GrossPrice"])) == Decimal("95.20")  # 19% VAT
         assert answer["again"]["error"]["message"] == \
             "You have already placed a Total refund for this order."
+
+
+SUBSCRIPTIONS_SOAP = Path(__file__).parent / "php" / "soapclient_subscriptions.php"
+SUBSCRIPTIONS_CURL = Path(__file__).parent / "php" / "curl_jsonrpc_subscriptions.php"
+
+
+@pytest.mark.parametrize(("script", "extension"),
+                         [(SUBSCRIPTIONS_SOAP, "soap"), (SUBSCRIPTIONS_CURL, "curl")],
+                         ids=["soapclient", "curl-jsonrpc"])
+def test_php_plugin_cancels_a_subscription_then_enables_it(
+        sandbox: Sandbox, make_client: Callable[..., Client], script: Path,
+        extension: str) -> None:
+    """getCustomerSubscriptions -> cancelSubscription -> enableSubscription ->
+    getSubscription, as a PHP plugin writes it; the sandbox's state follows."""
+    result = _run_php(script, sandbox, extension)
+    assert result.returncode == 0, result.stdout + result.stderr
+    answer = json.loads(result.stdout)
+    client = make_client("soap" if extension == "soap" else "jsonrpc")
+    expected = client.getCustomerSubscriptions(435384557)
+    assert [s["SubscriptionReference"] for s in answer["found"]] == \
+        [s.SubscriptionReference for s in expected]
+    assert answer["cancel"] is True and answer["enable"] is True
+    assert answer["cancelled"]["SubscriptionEnabled"] is False
+    assert answer["cancelled"]["Status"] == "DISABLED"
+    assert answer["enabled"]["SubscriptionEnabled"] is True
+    now = client.getSubscription("SUBSCR0001")
+    assert answer["enabled"]["Status"] == now.Status != "DISABLED"
+    assert answer["enabled"]["Product"]["ProductCode"] == "NewProdCodeAPI12345"
+    assert int(answer["enabled"]["AvangateCustomerReference"]) == 435384557  # text over SOAP
+    if extension == "soap":
+        assert answer["fault"]["message"].startswith("ChurnReasons must be of")
+    else:
+        assert answer["refused"]["error"]["message"].startswith("ChurnReasonOther goes only")
+    assert now.SubscriptionEnabled is True

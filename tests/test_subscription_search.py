@@ -122,3 +122,32 @@ def test_pages_and_the_walker(sandbox: Sandbox, make_client: Callable[..., Clien
         client.searchSubscriptions({"ExpireAfter": "31.12.2026"})
     with pytest.raises(ValidationError):
         client.searchSubscriptions({"NoSuchFilter": 1})
+
+
+def test_export_subscriptions_as_json_lines_and_csv(
+        sandbox: Sandbox, tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``avangate-compat export subscriptions``: from the spec's paginator alone."""
+    import csv
+    import json
+
+    from avangate_compat import export
+    from avangate_compat.cli import main
+    monkeypatch.setenv("AVANGATE_MERCHANT_CODE", sandbox.merchant_code)
+    monkeypatch.setenv("AVANGATE_SECRET_KEY", sandbox.credentials["secret_key"])
+    monkeypatch.setenv("AVANGATE_BASE_URL", sandbox.url)
+    assert main(["export", "subscriptions", "Limit=1", "--backend", "soap"]) == 0
+    captured = capsys.readouterr()
+    assert [json.loads(line)["SubscriptionReference"] for line in captured.out.splitlines()] \
+        == BY_PURCHASE
+    assert captured.err == "avangate-compat export: 3 subscriptions in 3 page(s)\n"
+    target = tmp_path / "subscriptions.csv"
+    assert main(["export", "subscriptions", '{"RecurringEnabled": ["true"]}',
+                 "-o", str(target)]) == 0
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == export.columns("subscriptions")
+    assert {"Product.ProductCode", "EndUser.Email", "Status"} <= set(rows[0])
+    table = [dict(zip(rows[0], row)) for row in rows[1:]]
+    assert [r["SubscriptionReference"] for r in table] == ["SUBSCR0001", "SUBSCR0003"]
+    assert table[1]["Product.ProductCode"] == "TeamPlan2024"

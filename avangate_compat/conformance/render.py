@@ -30,7 +30,8 @@ def _from_fault(body: str) -> str:
 def render(data: Mapping[str, Any], out: TextIO) -> None:
     """The human-readable report: one section after the other, a blank line between them."""
     sections = [_header(data), _wsdl(data.get("wsdl", {})), _logins(data.get("logins", {})),
-                _reads(data.get("calls", [])), _errors(data.get("errors", [])),
+                _reads(data.get("calls", [])), _observed(data.get("observed", {})),
+                _errors(data.get("errors", [])),
                 _result(data.get("problems", [])), _send_back(data.get("send_back", ""))]
     for n, lines in enumerate(sections):
         for text in ([""] if n else []) + lines:
@@ -109,6 +110,18 @@ def _read(step: Mapping[str, Any]) -> list[str]:
     else:
         lines += [f"    unknown fields over {backend}: {', '.join(fields)}"
                   for backend, fields in unknown.items()]
+    return lines
+
+
+def _observed(observed: Mapping[str, Any]) -> list[str]:
+    """Values the documentation does not list, as this account answers them."""
+    lines = ["Undocumented values seen"]
+    for field, seen in observed.items():
+        values = ", ".join(seen["values"]) or "none"
+        lines.append(f"  {field}: {values} (in {seen['subscriptions_read']} subscription(s) "
+                     f"read; {seen['why']})")
+    if not observed:
+        lines.append("  none read (searchSubscriptions was skipped or failed)")
     return lines
 
 

@@ -8,10 +8,13 @@ risk to their data:
 - it logs in with every hash algorithm (sha256, sha3-256, md5) on SOAP and JSON-RPC, and signs a
   REST request with each, and reports which were accepted;
 - it runs **read operations only** (``searchLeads`` with ``Limit`` 1, ``getLead``,
-  ``getProductByCode``, ``getPricingConfigurations`` when the spec has it) on the three
-  protocols, and reports whether each answered, whether the three answers convert to equal
-  objects (with the field-level differences if not), the fields the models do not know
-  (``extra_fields``, found anywhere in the results) and the time of each call;
+  ``getProductByCode``, ``getPricingConfigurations`` when the spec has it,
+  ``searchSubscriptions`` with ``Limit`` 50) on the three protocols, and reports whether each
+  answered, whether the three answers convert to equal objects (with the field-level
+  differences if not), the fields the models do not know (``extra_fields``, found anywhere in
+  the results) and the time of each call;
+- it reports the ``Subscription.Status`` values the subscriptions it read show, since no 6.0
+  document lists them;
 - it fetches the live WSDL and compares it with the shipped one (operations, argument names and
   order, complex types and their fields);
 - it provokes two harmless errors (an unknown lead code, a bogus sessionID) and reports the
@@ -70,6 +73,8 @@ UNKNOWN_LEAD = "ZZNOSUCHLEAD"
 BOGUS_SESSION = "avangate-compat-check-bogus-session"
 """Not shaped like a real sessionID (32 hex digits), so no scan mistakes it for one."""
 CASSETTE = "avangate-check.yaml"
+SUBSCRIPTION_SAMPLE = 50
+"""How many subscriptions searchSubscriptions reads for the Status values it reports."""
 EXPECTED_ERRORS = {"unknown_lead": "NotFoundError", "bogus_session": "SessionError"}
 
 
@@ -126,6 +131,7 @@ class _Run:
         self.problems: list[str] = []
         self.clients: dict[str, Any] = {}
         self.codes: dict[str, Optional[str]] = {"lead": options.lead, "product": options.product}
+        self.observed: dict[str, Any] = {}
 
     # each call goes through here: nothing but login and reads can be sent
     def call(self, backend: str, name: str, *args: Any) -> Outcome:
@@ -149,6 +155,7 @@ class _Run:
             data["wsdl"] = self.wsdl()
             data["logins"] = self.logins()
             data["calls"] = self.reads()
+            data["observed"] = self.observed
             data["errors"] = self.errors()
         finally:
             for client in self.clients.values():
@@ -263,10 +270,13 @@ class _Run:
         def args_of(name: str) -> Optional[tuple[Any, ...]]:
             if name == "searchLeads":
                 return ({"Limit": 1},)
+            if name == "searchSubscriptions":  # a sample for the Status values it shows
+                return ({"Limit": SUBSCRIPTION_SAMPLE},)
             code = codes["lead"] if name == "getLead" else codes["product"]
             return (code,) if code else None
 
-        for name in ("searchLeads", "getLead", "getProductByCode", "getPricingConfigurations"):
+        for name in ("searchLeads", "getLead", "getProductByCode", "getPricingConfigurations",
+                     "searchSubscriptions"):
             if name not in self.operations:
                 steps.append({"operation": name, "skipped": "not in this version's spec"})
                 continue
@@ -282,6 +292,8 @@ class _Run:
                 step["note"] = notes["product"]
             steps.append(step)
             ok = [o.value for o in outcomes.values() if o.status == "ok"]
+            if name == "searchSubscriptions":
+                self.observed["Subscription.Status"] = _statuses(ok)
             if name == "searchLeads" and not codes["lead"] and ok and ok[0].Items:
                 codes["lead"] = ok[0].Items[0].LeadCode
                 notes["lead"] = "the first lead searchLeads returned"
@@ -377,6 +389,16 @@ class _Run:
             self.problems.append(f"{case}: the backends raised different classes: "
                                  f"{', '.join(sorted(classes))}")
         return out
+
+
+def _statuses(pages: Sequence[Any]) -> dict[str, Any]:
+    """The Subscription.Status values the pages of searchSubscriptions hold, and how many
+    subscriptions showed them: 6.0 documents no value of it."""
+    seen = sorted({str(s.Status) for page in pages for s in page.Items or []
+                   if s.Status is not None})
+    count = max((len(page.Items or []) for page in pages), default=0)
+    return {"values": seen, "subscriptions_read": count,
+            "why": "no 6.0 document lists the values of Subscription.Status"}
 
 
 def _root(operation: str) -> str:
