@@ -28,6 +28,7 @@ from .config import Config
 from .errors import AvangateError, ValidationError
 from .pipeline import Pace, Pipeline
 from .session import SessionAuth
+from .subscription_calls import SubscriptionCalls
 
 if TYPE_CHECKING:
     from . import models
@@ -56,7 +57,7 @@ class _ClientType(type):
         return _signature()
 
 
-class Client(metaclass=_ClientType):
+class Client(SubscriptionCalls, metaclass=_ClientType):
     """One merchant account over one protocol.
 
     ``Client(backend="soap", merchant_code=..., secret_key=..., base_url=...)``, or

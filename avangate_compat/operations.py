@@ -122,7 +122,7 @@ def synthetic(name: str) -> Operation[Any]:
 def typed(name: str, result: type[T]) -> Operation[T]:
     """The operation ``name``, typed by the result the facade promises (checked here)."""
     operation = OPERATIONS[name]
-    if operation.result is not result:
+    if operation.result != result:  # list[X] aliases are equal, not identical
         raise TypeError(f"{name} returns {operation.result}, not {result}")
     return operation
 
@@ -135,3 +135,15 @@ MARK_LEADS = typed("markLeads", models.MarkLeadsResponse)
 GET_PRODUCT_BY_CODE = typed("getProductByCode", models.Product)
 UPDATE_PRODUCT = typed("updateProduct", bool)
 SET_PRODUCT_STATUS = typed("setProductStatus", bool)
+GET_SUBSCRIPTION = typed("getSubscription", models.Subscription)
+GET_SUBSCRIPTIONS = typed("getSubscriptions", list[models.Subscription])
+SEARCH_SUBSCRIPTIONS = typed("searchSubscriptions", models.SubscriptionSearchResult)
+ADD_SUBSCRIPTION = typed("addSubscription", str)
+UPDATE_SUBSCRIPTION = typed("updateSubscription", bool)
+CANCEL_SUBSCRIPTION = typed("cancelSubscription", bool)
+ENABLE_SUBSCRIPTION = typed("enableSubscription", bool)
+ENABLE_RECURRING_BILLING = typed("enableRecurringBilling", bool)
+DISABLE_RECURRING_BILLING = typed("disableRecurringBilling", bool)
+EXTEND_SUBSCRIPTION = typed("extendSubscription", bool)
+GET_SUBSCRIPTION_HISTORY = typed("getSubscriptionHistory", list[models.SubscriptionHistory])
+GET_CUSTOMER_SUBSCRIPTIONS = typed("getCustomerSubscriptions", list[models.Subscription])

@@ -169,6 +169,7 @@ BAD: list[tuple[str, tuple[Any, ...], str]] = [
     ("extendSubscription", ("S", 0), "Days"),
     ("getSubscriptionHistory", (None,), "SubscriptionReference"),
     ("getCustomerSubscriptions", (-3,), "AvangateCustomerReference"),
+    ("getCustomerSubscriptions", (0, ""), "AvangateCustomerReference"),
 ]
 
 

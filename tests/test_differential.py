@@ -314,6 +314,7 @@ def scenario_subscriptions(client: Client) -> dict[str, Any]:
     the editable fields, cancel and enable, the recurring switches, the extension."""
     imported = client.addSubscription(IMPORT)
     read = client.getSubscription(imported)
+    assert read.EndUser is not None
     read.EndUser.City = "London"
     read.RecurringEnabled = True
     placed = client.placeOrder(ORDER)

@@ -319,3 +319,13 @@ def test_the_spec_file_is_valid_json_shipped_in_the_package() -> None:
     text = (ROOT / "avangate_compat" / "spec.json").read_text(encoding="utf-8")
     assert json.loads(text) == raw()
 
+
+
+def test_every_whole_call_check_is_a_registered_check() -> None:
+    """An operation's ``check`` (a rule between its parameters) names a check of
+    ``validate.CHECKS``, so a typo fails here rather than at the first call."""
+    from avangate_compat import validate
+    named = {name: op.check for name, op in parse(raw()).operations.items() if op.check}
+    assert {"cancelSubscription", "disableRecurringBilling",
+            "getCustomerSubscriptions"} <= set(named)
+    assert all(check in validate.CHECKS for check in named.values()), named

@@ -124,7 +124,7 @@ def test_extend_refuses_zero_and_non_numbers_before_any_request(
     client = make_client("jsonrpc")
     for days in (0, "5", 1.5, True, 40000):
         with pytest.raises(ValidationError):
-            client.extendSubscription("SUBSCR0001", days)
+            client.extendSubscription("SUBSCR0001", days)  # type: ignore[arg-type]
     assert sandbox.service.stats.snapshot()["requests"] == {}
 
 
@@ -155,7 +155,7 @@ def test_update_changes_the_editable_fields_and_refuses_the_others(
 
     refusals = {
         "SKU": attrs.evolve(after, SKU="OTHER"),
-        "Product": attrs.evolve(after, Product=attrs.evolve(after.Product, ProductQuantity=9)),
+        "Product": attrs.evolve(after, Product=models.SubscriptionProduct(ProductQuantity=9)),
         "StartDate": attrs.evolve(after, StartDate="2026-02-01"),
         "ActivationDate": attrs.evolve(after, ActivationDate="2099-01-01"),
     }
@@ -223,7 +223,11 @@ def test_customer_subscriptions_by_either_reference_and_a_mismatching_pair(
     with pytest.raises(NotFoundError):
         client.getCustomerSubscriptions(999999999)
     with pytest.raises(ValidationError):
-        client.getCustomerSubscriptions("not a number")
+        client.getCustomerSubscriptions("not a number")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="give an AvangateCustomerReference"):
+        client.getCustomerSubscriptions()
+    with pytest.raises(ValidationError):
+        client.getCustomerSubscriptions(0, "")
 
 
 def test_there_is_no_disable_subscription_call(make_client: Callable[..., Client]) -> None:
@@ -250,7 +254,8 @@ def test_add_subscription_imports_without_payment_data(
     assert [(h.Type, h.ReferenceNo) for h in client.getSubscriptionHistory(reference)] == \
         [("SALE", None)]
     by_id = client.addSubscription({**IMPORT, "Product": {"ProductId": 4717836}})
-    assert client.getSubscription(by_id).Product.ProductCode == "NewProdCodeAPI12345"
+    product = client.getSubscription(by_id).Product
+    assert product is not None and product.ProductCode == "NewProdCodeAPI12345"
     with pytest.raises(NotFoundError):
         client.addSubscription({**IMPORT, "Product": {"ProductCode": "NOSUCHPRODUCT"}})
     wrongs: list[dict[str, Any]] = [{"SubscriptionReference": "MINE"}, {"Product": {}},

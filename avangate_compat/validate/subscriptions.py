@@ -42,6 +42,15 @@ def churn(operation: str, name: str, args: list[Any]) -> None:
                                          "ChurnReasons", "ChurnReasonOther")
 
 
+def either_customer(operation: str, name: str, args: list[Any]) -> None:
+    """A customer's subscriptions need one of its references (0 and "" stand for none)."""
+    del name
+    if not args[0] and not (len(args) > 1 and args[1]):
+        raise ValidationError(operation, "give an AvangateCustomerReference or an "
+                                         "ExternalCustomerReference",
+                              "AvangateCustomerReference")
+
+
 def days(operation: str, name: str, value: Any) -> int:
     """A whole, non-zero number of days; negative shortens (the server keeps it in the
     future)."""
