@@ -38,10 +38,10 @@ class SubscriptionCalls:
         return self.call(ops.GET_SUBSCRIPTION, SubscriptionReference)
 
     def getSubscriptions(self, SubscriptionReferences: Sequence[str],
-                         Aggregate: bool = False) -> list[models.Subscription]:
+                         Aggregate: Optional[bool] = None) -> list[models.Subscription]:
         """The subscriptions of these references, in that order. ``Aggregate=True`` searches
         your aggregated accounts too (SOAP and JSON-RPC; REST has no such read)."""
-        return self.call(ops.GET_SUBSCRIPTIONS, SubscriptionReferences, Aggregate)
+        return self.call(ops.GET_SUBSCRIPTIONS, *_given(SubscriptionReferences, Aggregate))
 
     def searchSubscriptions(self, SearchOptions: Optional[Mapping[str, Any]] = None, /,
                             **filters: Any) -> models.SubscriptionSearchResult:

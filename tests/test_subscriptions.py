@@ -276,3 +276,15 @@ def test_renew_subscription_writes_a_renewal_entry(
     assert [h.Type for h in history] == ["SALE", "RENEWAL"]
     assert history[-1].ExpirationDate == "2025-12-30"
     assert [dict(n)["EXPIRATION_DATE"] for n in sent] == ["2025-12-30"]
+
+
+def test_aggregate_has_no_rest_read_and_is_refused_there(
+        sandbox: Sandbox, make_client: Callable[..., Client]) -> None:
+    """REST reads one subscription at a time (no documented list route): asking it to
+    search aggregated accounts is refused before any request; the RPC protocols take it."""
+    with pytest.raises(ValidationError, match="Aggregate"):
+        make_client("rest").getSubscriptions(["SUBSCR0001"], True)
+    assert sandbox.service.stats.snapshot()["requests"] == {}
+    soap = make_client("soap").getSubscriptions(["SUBSCR0002", "SUBSCR0001"], True)
+    assert [s.SubscriptionReference for s in soap] == ["SUBSCR0002", "SUBSCR0001"]
+    assert make_client("rest").getSubscriptions(["SUBSCR0002", "SUBSCR0001"]) == soap
