@@ -7,7 +7,7 @@ import contextlib
 import json
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Callable, Optional
 
@@ -145,3 +145,13 @@ def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return repr(value)
+
+
+def statuses(pages: Sequence[Any]) -> dict[str, Any]:
+    """The Subscription.Status values the pages of searchSubscriptions hold, and how many
+    subscriptions showed them: 6.0 documents no value of it."""
+    seen = sorted({str(s.Status) for page in pages for s in page.Items or []
+                   if s.Status is not None})
+    count = max((len(page.Items or []) for page in pages), default=0)
+    return {"values": seen, "subscriptions_read": count,
+            "why": "no 6.0 document lists the values of Subscription.Status"}

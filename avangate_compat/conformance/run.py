@@ -62,6 +62,7 @@ from .answers import (
     jsonable,
     ms_since,
     plain,
+    statuses,
     timed,
     unknown_fields,
 )
@@ -293,7 +294,7 @@ class _Run:
             steps.append(step)
             ok = [o.value for o in outcomes.values() if o.status == "ok"]
             if name == "searchSubscriptions":
-                self.observed["Subscription.Status"] = _statuses(ok)
+                self.observed["Subscription.Status"] = statuses(ok)
             if name == "searchLeads" and not codes["lead"] and ok and ok[0].Items:
                 codes["lead"] = ok[0].Items[0].LeadCode
                 notes["lead"] = "the first lead searchLeads returned"
@@ -389,16 +390,6 @@ class _Run:
             self.problems.append(f"{case}: the backends raised different classes: "
                                  f"{', '.join(sorted(classes))}")
         return out
-
-
-def _statuses(pages: Sequence[Any]) -> dict[str, Any]:
-    """The Subscription.Status values the pages of searchSubscriptions hold, and how many
-    subscriptions showed them: 6.0 documents no value of it."""
-    seen = sorted({str(s.Status) for page in pages for s in page.Items or []
-                   if s.Status is not None})
-    count = max((len(page.Items or []) for page in pages), default=0)
-    return {"values": seen, "subscriptions_read": count,
-            "why": "no 6.0 document lists the values of Subscription.Status"}
 
 
 def _root(operation: str) -> str:
