@@ -288,3 +288,32 @@ def test_aggregate_has_no_rest_read_and_is_refused_there(
     soap = make_client("soap").getSubscriptions(["SUBSCR0002", "SUBSCR0001"], True)
     assert [s.SubscriptionReference for s in soap] == ["SUBSCR0002", "SUBSCR0001"]
     assert make_client("rest").getSubscriptions(["SUBSCR0002", "SUBSCR0001"]) == soap
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_imported_subscription_with_sparse_objects_can_be_written_back(
+        make_client: Callable[..., Client], backend: str) -> None:
+    """A raw import kept only the members it sent (a delivered code without its file);
+    writing the subscription back as read (nulls filled in by the model) changes nothing."""
+    client = make_client(backend)
+    reference = make_client("jsonrpc").call_raw("addSubscription", {**IMPORT, "DeliveryInfo": {
+        "Description": "keys", "Codes": [{"Code": "KEY-1"}]}})
+    read = client.getSubscription(reference)
+    assert read.DeliveryInfo is not None and read.DeliveryInfo.Codes is not None
+    assert client.updateSubscription(attrs.evolve(read, RecurringEnabled=True))
+    changed = attrs.evolve(read, DeliveryInfo=models.DeliveryInfo(
+        Codes=[models.DeliveryCode(Code="KEY-2")]))
+    with pytest.raises(InvalidRequestError, match="DeliveryInfo"):
+        client.updateSubscription(changed)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_import_naming_two_customers_is_refused(make_client: Callable[..., Client],
+                                                   backend: str) -> None:
+    client = make_client(backend)
+    with pytest.raises(NotFoundError):
+        client.addSubscription({**IMPORT, "AvangateCustomerReference": 435384557,
+                                "ExternalCustomerReference": "SOMEONE-ELSE"})
+    reference = client.addSubscription({**IMPORT, "AvangateCustomerReference": 435384557,
+                                        "ExternalCustomerReference": "SEED-CUSTOMER-1"})
+    assert client.getSubscription(reference).AvangateCustomerReference == 435384557

@@ -25,6 +25,7 @@ from avangate_compat.sandbox.resources.base import (
 from avangate_compat.sandbox.resources.customers import (
     END_USER_FIELDS,
     customer_for_order,
+    existing_customer,
     find_customer,
 )
 from avangate_compat.sandbox.resources.order_lines import configuration_for
@@ -170,11 +171,13 @@ def update_subscription(service: Service, subscription: Any) -> bool:
 
 
 def _differs(sent: Any, current: Any) -> bool:
-    """Whether a value sent differs from the stored one; in objects, only the members sent
-    (not null) count."""
+    """Whether a value sent differs from the stored one; in objects (lists of them too),
+    only the members sent (not null) count."""
     if isinstance(sent, Mapping):
         current = current if isinstance(current, Mapping) else {}
         return any(v is not None and _differs(v, current.get(k)) for k, v in sent.items())
+    if isinstance(sent, list) and isinstance(current, list) and len(sent) == len(current):
+        return any(_differs(a, b) for a, b in zip(sent, current))
     return bool(sent != current)
 
 
@@ -224,8 +227,11 @@ def add_subscription(service: Service, subscription: Any) -> str:
     notes: list[life.Note] = []
     with service.writing:
         product = _product(service, value.get("Product") or {})
-        customer = customer_for_order(service, value.get("AvangateCustomerReference"),
-                                      value.get("ExternalCustomerReference"), end_user,
+        reference, external = (value.get("AvangateCustomerReference"),
+                               value.get("ExternalCustomerReference"))
+        if reference not in (None, 0) and external not in (None, ""):
+            existing_customer(service, reference, external)  # both must name one customer
+        customer = customer_for_order(service, reference, external, end_user,
                                       end_user.get("Language"))
         number = len(service.store.all("subscription")) + 1
         reference = made_code("import", number)
