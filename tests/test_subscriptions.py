@@ -317,3 +317,17 @@ def test_an_import_naming_two_customers_is_refused(make_client: Callable[..., Cl
     reference = client.addSubscription({**IMPORT, "AvangateCustomerReference": 435384557,
                                         "ExternalCustomerReference": "SEED-CUSTOMER-1"})
     assert client.getSubscription(reference).AvangateCustomerReference == 435384557
+
+
+def test_copying_customer_details_to_end_users_notifies_each_subscription(
+        make_client: Callable[..., Client], sent: list[list[tuple[str, str]]]) -> None:
+    """updateCustomerInformation(..., UpdateEndUserSubscriptions=True) changes every
+    subscription of the customer: each sends its license change notification."""
+    client = make_client("jsonrpc")
+    customer = client.getCustomerInformation(435384557)
+    customer.City = "Cluj"
+    assert client.updateCustomerInformation(customer, True)
+    assert sorted(dict(note)["LICENSE_CODE"] for note in sent) == \
+        ["SUBSCR0001", "SUBSCR0002", "SUBSCR0003"]
+    end_user = client.getSubscription("SUBSCR0002").EndUser
+    assert end_user is not None and end_user.City == "Cluj"

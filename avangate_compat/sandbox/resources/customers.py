@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Optional
 
+from avangate_compat.sandbox.resources import subscription_life as life
 from avangate_compat.sandbox.resources.base import handles, invalid, not_found, typed
 from avangate_compat.sandbox.schema import load
 
@@ -137,6 +138,7 @@ def update_customer_information(service: Service, customer: Any,
     if not isinstance(value, dict):
         raise invalid("the customer must be an object")
     copy_to_end_users = typed(end_users, "boolean")
+    notes: list[life.Note] = []
     with service.writing:
         stored = existing_customer(service, value.get("AvangateCustomerReference"), None)
         reference = stored["AvangateCustomerReference"]
@@ -148,9 +150,10 @@ def update_customer_information(service: Service, customer: Any,
             for subscription in subscriptions_of(service, stored):
                 end_user = dict(subscription.get("EndUser") or {})
                 end_user.update({field: updated.get(field) for field in END_USER_FIELDS})
-                rows.append(("subscription", subscription["SubscriptionReference"],
-                             {**subscription, "EndUser": end_user,
-                              "ExternalCustomerReference":
-                                  updated.get("ExternalCustomerReference")}))
+                changed = {**subscription, "EndUser": end_user, "Modified": service.clock.stamp(),
+                           "ExternalCustomerReference": updated.get("ExternalCustomerReference")}
+                life.changed(service, changed, notes, "VENDOR")
+                rows.append(("subscription", subscription["SubscriptionReference"], changed))
         service.store.put_many(rows)
+    life.send(service, notes)
     return True
