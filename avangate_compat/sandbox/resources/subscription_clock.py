@@ -129,7 +129,8 @@ class _Run:
         subscription cannot renew (no renewal price in its currency, past the year 9999)."""
         product = self._product(record.get("ProductCode"))
         try:
-            price = renewal_price(self.service, record, self._currency(record, product))
+            price = renewal_price(self.service, record, self._currency(record, product),
+                                  product)
             following = after(expires, *self._cycle(record, product))
         except (Fault, ValueError, OverflowError):
             return None

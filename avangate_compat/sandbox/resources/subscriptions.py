@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
 import attrs
 
@@ -48,12 +48,13 @@ class RenewalPrice:
     custom: bool
 
 
-def renewal_price(service: Service, subscription: dict[str, Any],
-                  currency: str) -> RenewalPrice:
+def renewal_price(service: Service, subscription: dict[str, Any], currency: str,
+                  product: Optional[dict[str, Any]] = None) -> RenewalPrice:
     """The custom renewal price while it has cycles left (in its currency), else the
     renewal price of the subscription's pricing configuration for its quantity (the
     regular price where it has none); taxes by billing country. getNextRenewalPrice answers
-    it and the sandbox's clock charges it (resources/subscription_life.py)."""
+    it and the sandbox's clock charges it (resources/subscription_clock.py), which passes the
+    subscription's ``product`` it has read already."""
     reference = subscription["SubscriptionReference"]
     custom = subscription.get("CustomRenewalPrice")
     quantity = subscription.get("Quantity") or 1
@@ -68,7 +69,7 @@ def renewal_price(service: Service, subscription: dict[str, Any],
             raise invalid(f"Subscription {reference!r} has no renewal price in {currency}")
         unit, gross = Decimal(dynamic["Price"]), dynamic["PriceType"] == "GROSS"
     else:
-        product = existing(service, "product", subscription["ProductCode"])
+        product = product or existing(service, "product", subscription["ProductCode"])
         config = find_configuration(product, subscription["PricingConfigurationCode"])
         gross = config.get("PriceType") == "GROSS"
         prices = config.get("Prices") or {}
