@@ -205,6 +205,16 @@ def test_a_subscription_without_recurring_billing_expires(
     assert advance(sandbox, 365)["subscriptions_expired"] == 0  # expired once, for good
 
 
+def test_the_status_an_lcn_carries() -> None:
+    status = subscription_life.status
+    assert status({"SubscriptionEnabled": True}) == status({}) == "ACTIVE"
+    assert status({"SubscriptionEnabled": False}) == "DISABLED"
+    assert status({"SubscriptionEnabled": False, "Status": "EXPIRED"}) == "EXPIRED"
+    # enabled again after a cancel or an expiry: active, whatever was stored
+    assert status({"SubscriptionEnabled": True, "Status": "EXPIRED"}) == "ACTIVE"
+    assert status({"SubscriptionEnabled": True, "Status": "DISABLED"}) == "ACTIVE"
+
+
 def test_a_disabled_subscription_neither_renews_nor_expires(
         sandbox: Sandbox, make_client: Callable[..., Client]) -> None:
     client = make_client("jsonrpc")
@@ -363,10 +373,13 @@ def test_an_unreachable_listener_is_logged_and_the_change_stands(
     heard.close()  # nobody listens on its port any more
     sandbox.control("POST", "settings", {"lcn_url": heard.url})
     try:
-        placed = make_client("jsonrpc").placeOrder(recurring_order([team_plan()]))
-        assert stored(sandbox, subscription_of(placed)) is not None
-        [entry] = sandbox.control("GET", "lcn/log")
-        assert entry["delivered"] is False and entry["reason"].startswith("not delivered")
+        placed = make_client("jsonrpc").placeOrder(recurring_order([team_plan()] * 3))
+        assert all(stored(sandbox, line.ProductDetails.Subscriptions[0].SubscriptionReference)
+                   for line in placed.Items)
+        first, *rest = sandbox.control("GET", "lcn/log")
+        assert first["delivered"] is False and first["reason"].startswith("not delivered")
+        assert len(rest) == 2 and all(  # not each tried and waited for in turn
+            not entry["delivered"] and entry["reason"].startswith("not sent") for entry in rest)
     finally:
         sandbox.control("POST", "settings", {"lcn_url": None})
 

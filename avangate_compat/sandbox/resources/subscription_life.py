@@ -46,11 +46,12 @@ def history(record: dict[str, Any], kind: str, order_reference: Optional[str]) -
 
 
 def status(record: dict[str, Any]) -> str:
-    """The record's Status: the one stored, else ACTIVE or DISABLED by SubscriptionEnabled."""
-    stored = record.get("Status")
-    if stored:
-        return str(stored)
-    return ACTIVE if record.get("SubscriptionEnabled", True) else DISABLED
+    """The record's Status: a disabled subscription's stored one (EXPIRED) or DISABLED; an
+    enabled one's stored one unless it is left from being off (re-enabled), else ACTIVE."""
+    stored = str(record.get("Status") or "")
+    if record.get("SubscriptionEnabled", True) is False:
+        return stored or DISABLED
+    return stored if stored and stored not in (DISABLED, EXPIRED) else ACTIVE
 
 
 def expiration(record: dict[str, Any]) -> str:
@@ -93,12 +94,22 @@ def _text(value: Any, size: int) -> str:
 def send(service: Service, notes: list[Note]) -> None:
     """POST each LCN, signed, to the ``lcn_url`` listener (outside the write lock: a listener
     may call the sandbox back); what it answered goes to ``service.lcn_log``, the last
-    :data:`MAX_LCN_LOG` kept. Nothing is sent while no listener is set."""
+    :data:`MAX_LCN_LOG` kept. Nothing is sent while no listener is set; once the listener
+    cannot be reached (refused, timed out), the rest of ``notes`` is logged unsent rather than
+    each waiting for it in turn."""
     url: Optional[str] = service.order_settings.get("lcn_url")
     if url is None or not notes:
         return
     from avangate_compat.sandbox import ipn  # it imports the service, which loads this module
+    unreachable = None
     for fields in notes:
-        report = ipn.post(url, fields, service._secret, ipn.lcn_receipt(fields), "LCN")
+        if unreachable is None:
+            report = ipn.post(url, fields, service._secret, ipn.lcn_receipt(fields), "LCN")
+            if not report["delivered"]:
+                unreachable = report["reason"]
+        else:
+            report = {"delivered": False, "status": None, "answer": None,
+                      "answer_valid": False, "fields": fields,
+                      "reason": f"not sent: the listener failed before ({unreachable})"}
         service.lcn_log.append(report)
         del service.lcn_log[:-MAX_LCN_LOG]
