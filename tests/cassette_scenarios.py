@@ -230,6 +230,8 @@ def subscriptions(client: Client, server: Optional[Sandbox]) -> Any:
     reference = client.addSubscription(IMPORTED)
     read = client.getSubscription(reference)
     return {
+        "enable recurring": outcome(lambda: client.enableRecurringBilling("SUBSCR0001")),
+        "enable recurring again": outcome(lambda: client.enableRecurringBilling("SUBSCR0002")),
         "imported": summary(reference),
         "one": outcome(lambda: client.getSubscription("SUBSCR0003")),
         "unknown": outcome(lambda: client.getSubscription("NOSUCHSUBS")),
@@ -247,7 +249,7 @@ def subscriptions(client: Client, server: Optional[Sandbox]) -> Any:
             "SUBSCR0001", ["CHURN_REASON_OTHER"], "cassette")),
         "enable": outcome(lambda: client.enableSubscription("SUBSCR0001")),
         "disable recurring": outcome(lambda: client.disableRecurringBilling("SUBSCR0003")),
-        "enable recurring": outcome(lambda: client.enableRecurringBilling("SUBSCR0003")),
+        "enable recurring after": outcome(lambda: client.enableRecurringBilling("SUBSCR0003")),
         "extend": outcome(lambda: client.extendSubscription(reference, 30)),
         "shorten into the past": outcome(lambda: client.extendSubscription(reference, -36500)),
         "after": outcome(lambda: client.getSubscription(reference)),

@@ -313,6 +313,7 @@ def scenario_subscriptions(client: Client) -> dict[str, Any]:
     """The subscription calls (issue 23): reads, search filters, the import, the update of
     the editable fields, cancel and enable, the recurring switches, the extension."""
     imported = client.addSubscription(IMPORT)
+    client.enableRecurringBilling("SUBSCR0003")  # the seed's have no recurring billing
     read = client.getSubscription(imported)
     assert read.EndUser is not None
     read.EndUser.City = "London"

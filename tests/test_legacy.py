@@ -312,7 +312,7 @@ def test_a_suds_subscription_flow_runs_with_one_changed_line(sandbox: Sandbox,
                                                              tmp_path: Path) -> None:
     script = _migrated("suds_subscriptions_script.py", SUDS_IMPORT, OUR_SUDS_IMPORT, tmp_path)
     assert _run(sys.executable, script, sandbox) == [
-        "subscriptions 3 SUBSCR0001 True", "cancel True", "after False DISABLED True",
+        "subscriptions 3 SUBSCR0001 True", "cancel True", "after False DISABLED False",
         "enable True", "again True NewProdCodeAPI12345", "fault CUSTOMER_NOT_FOUND"]
     stored: Any = sandbox.service.store.get("subscription", "SUBSCR0001")
     assert stored["SubscriptionEnabled"] is True

@@ -16,6 +16,13 @@ SEEDED = ["SUBSCR0001", "SUBSCR0002", "SUBSCR0003"]
 BY_PURCHASE = ["SUBSCR0002", "SUBSCR0001", "SUBSCR0003"]  # the order searches answer in
 
 
+def with_recurring_billing(client: Client) -> Client:
+    """The seed's SUBSCR0001 and SUBSCR0003 switched to recurring billing (none has it)."""
+    for reference in ("SUBSCR0001", "SUBSCR0003"):
+        assert client.enableRecurringBilling(reference)
+    return client
+
+
 def refs(client: Client, **filters: Any) -> list[str]:
     return [str(s.SubscriptionReference) for s in client.searchSubscriptions(filters).Items]
 
@@ -24,6 +31,9 @@ def refs(client: Client, **filters: Any) -> list[str]:
 def test_each_filter_narrows_the_search(make_client: Callable[..., Client],
                                         backend: str) -> None:
     client = make_client(backend)
+    assert sorted(refs(client, ModifiedBefore="2025-02-01")) == ["SUBSCR0001", "SUBSCR0002"]
+    with_recurring_billing(client)  # a change: modified today
+    assert refs(client, ModifiedBefore="2025-02-01") == ["SUBSCR0002"]
     imported = client.addSubscription({
         "StartDate": "2026-02-01", "ExpirationDate": "2099-01-01", "Lifetime": True,
         "ExternalCustomerReference": "SEARCH-1", "IsTrial": True,
@@ -46,7 +56,8 @@ def test_each_filter_narrows_the_search(make_client: Callable[..., Client],
          ["SUBSCR0001", "SUBSCR0003"]),
         ({"ExpireBefore": "2025-12-31"}, ["SUBSCR0002"]),
         ({"ExpireAfter": "2026-02-01", "ExpireBefore": "2026-03-01"}, ["SUBSCR0003"]),
-        ({"ModifiedBefore": "2025-02-01"}, ["SUBSCR0001"]),
+        ({"ModifiedBefore": "2025-02-01"}, []),
+        ({"NotificationAfter": "2026-01-01"}, [*SEEDED, imported]),
         ({"NextBillingDateBefore": "2026-02-01"}, ["SUBSCR0001"]),
         ({"LifetimeSubscription": True}, [imported]),
         ({"Type": "trial"}, [imported]),
@@ -63,7 +74,7 @@ def test_each_filter_narrows_the_search(make_client: Callable[..., Client],
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_recurring_enabled_as_a_boolean_or_a_string_array(
         make_client: Callable[..., Client], backend: str) -> None:
-    client = make_client(backend)
+    client = with_recurring_billing(make_client(backend))
     on, off = ["SUBSCR0001", "SUBSCR0003"], ["SUBSCR0002"]
     assert refs(client, RecurringEnabled=True) == on
     assert refs(client, RecurringEnabled=False) == off
@@ -79,7 +90,7 @@ def test_the_sandbox_honours_both_shapes_from_raw_callers(
         make_client: Callable[..., Client]) -> None:
     """A PHP caller sends what its docs show: the string array (JSON-RPC, REST's query) or a
     boolean; the sandbox honours each without the client's normalising."""
-    jsonrpc, rest = make_client("jsonrpc"), make_client("rest")
+    jsonrpc, rest = with_recurring_billing(make_client("jsonrpc")), make_client("rest")
 
     def found(answer: Any) -> list[str]:
         return [s["SubscriptionReference"] for s in answer["Items"]]
@@ -136,6 +147,8 @@ def test_export_subscriptions_as_json_lines_and_csv(
     monkeypatch.setenv("AVANGATE_MERCHANT_CODE", sandbox.merchant_code)
     monkeypatch.setenv("AVANGATE_SECRET_KEY", sandbox.credentials["secret_key"])
     monkeypatch.setenv("AVANGATE_BASE_URL", sandbox.url)
+    with Client(backend="jsonrpc", **sandbox.client_settings) as client:
+        with_recurring_billing(client)
     assert main(["export", "subscriptions", "Limit=1", "--backend", "soap"]) == 0
     captured = capsys.readouterr()
     assert [json.loads(line)["SubscriptionReference"] for line in captured.out.splitlines()] \

@@ -30,7 +30,7 @@ from werkzeug.wrappers import Request, Response
 from . import rest, soap
 from .faults import BadFault, bounded_number
 from .faults import Fault as ArmedFault
-from .resources import order_flow
+from .resources import order_flow, subscription_clock
 from .rest import rest_routes
 from .schema import Invalid, canonical, load
 from .service import SESSION_ERRORS, Fault, Service
@@ -277,10 +277,18 @@ class SandboxApp:
                 seconds = _setting(body.get("seconds") if isinstance(body, Mapping) else None,
                                    "seconds", 0, 10 ** 9)
                 service.clock.offset += seconds
-                moved = order_flow.sweep(service)  # orders complete, their IPNs go out
-                return _json_response({"offset": service.clock.offset, "orders_moved": moved})
+                # subscriptions renew (their orders are filed) or expire, their LCNs go out;
+                # then orders complete, their IPNs go out
+                swept = subscription_clock.sweep(service)
+                moved = order_flow.sweep(service)
+                return _json_response({"offset": service.clock.offset, "orders_moved": moved,
+                                       "subscriptions_renewed": swept.renewed,
+                                       "renewal_orders": swept.renewals,
+                                       "subscriptions_expired": swept.expired})
             if action == ("GET", "/_sandbox/ipn/log"):
                 return _json_response(service.ipn_log)
+            if action == ("GET", "/_sandbox/lcn/log"):
+                return _json_response(service.lcn_log)
             if action == ("POST", "/_sandbox/sessions/expire"):
                 return _json_response({"expired": service.expire_sessions()})
             if action == ("POST", "/_sandbox/settings"):
@@ -306,11 +314,12 @@ class SandboxApp:
     def _settings(self, body: Any) -> dict[str, Any]:
         """Check every given setting, then apply them all (none when one is refused)."""
         service = self.service
-        known = ("session_ttl", "session_error", "latency_ms", *order_flow.SETTINGS, "ipn_url")
+        listeners = ("ipn_url", "lcn_url")
+        known = ("session_ttl", "session_error", "latency_ms", *order_flow.SETTINGS, *listeners)
         if not isinstance(body, Mapping) or any(k not in known for k in body):
             raise Fault("INVALID_PARAMETERS", f"expected an object of {', '.join(known)}")
         orders = order_flow.checked_settings({k: v for k, v in body.items()
-                                              if k in order_flow.SETTINGS or k == "ipn_url"})
+                                              if k in order_flow.SETTINGS or k in listeners})
         ttl = service.session_ttl if body.get("session_ttl") is None else \
             _setting(body["session_ttl"], "session_ttl", 0.001, 10 ** 9)
         latency = service.latency_ms if body.get("latency_ms") is None else \
@@ -324,7 +333,7 @@ class SandboxApp:
         service.order_settings.update(orders)
         return {"session_ttl": ttl, "session_error": session_error, "latency_ms": latency,
                 **{name: order_flow.setting(service, name) for name in order_flow.SETTINGS},
-                "ipn_url": service.order_settings.get("ipn_url")}
+                **{name: service.order_settings.get(name) for name in listeners}}
 
 
 def _setting(value: Any, name: str, minimum: float, maximum: float) -> float:

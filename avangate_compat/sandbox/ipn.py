@@ -1,11 +1,16 @@
-"""The sandbox as 2Checkout's notifier: sign a notification, POST it to a merchant's listener
-on loopback, and judge the read receipt the listener answers.
+"""The sandbox as 2Checkout's notifier: sign a notification (a payment's IPN or a license
+change's LCN), POST it to a merchant's listener on loopback, and judge the read receipt the
+listener answers.
 
-Written from the documentation, not from the client (``avangate_compat.ipn``): its own
-serialization, its own answer check. The signed string is every value but the signatures',
-each preceded by its length in bytes of UTF-8; a repeated name (``IPN_PID[]``) contributes
-its values together at the place the name first appears, as 2Checkout's PHP listener reads
-``$_POST``. Fields are sent in the order given, so an interleaved list is sent interleaved.
+Written from the documentation, not from the client (``avangate_compat.ipn`` and ``.lcn``):
+its own serialization, its own answer check. The signed string is every value but the
+signatures', each preceded by its length in bytes of UTF-8; a repeated name (``IPN_PID[]``)
+contributes its values together at the place the name first appears, as 2Checkout's PHP
+listener reads ``$_POST``. Fields are sent in the order given, so an interleaved list is sent
+interleaved. An LCN is signed by the same rule (inferred: docs/api-facts.md, "License change
+notifications (LCN)"). The read receipt's HMAC covers a few documented values and then its
+own date: ``IPN_PID[0]``, ``IPN_PNAME[0]`` and ``IPN_DATE`` for an IPN, ``LICENSE_CODE`` and
+``EXPIRATION_DATE`` for an LCN.
 """
 
 from __future__ import annotations
@@ -66,21 +71,30 @@ def sign(fields: list[tuple[str, str]], secret: bytes) -> list[tuple[str, str]]:
     return [(name, hmac.new(secret, source, digest).hexdigest()) for name, digest in SIGNATURES]
 
 
-def expected_answer(fields: list[tuple[str, str]], secret: bytes, algo: str,
-                    date: str) -> str:
-    """The HMAC a valid read receipt carries: IPN_PID[0], IPN_PNAME[0], IPN_DATE, its date."""
-    def first(*names: str) -> str:
-        return next((value for name, value in fields if name in names), "")
+def _first(fields: list[tuple[str, str]], *names: str) -> str:
+    return next((value for name, value in fields if name in names), "")
 
-    source = _serialize([first("IPN_PID[]", "IPN_PID[0]"), first("IPN_PNAME[]", "IPN_PNAME[0]"),
-                         first("IPN_DATE"), date])
+
+def ipn_receipt(fields: list[tuple[str, str]]) -> list[str]:
+    """What an IPN's read receipt signs before its date: IPN_PID[0], IPN_PNAME[0], IPN_DATE."""
+    return [_first(fields, "IPN_PID[]", "IPN_PID[0]"),
+            _first(fields, "IPN_PNAME[]", "IPN_PNAME[0]"), _first(fields, "IPN_DATE")]
+
+
+def lcn_receipt(fields: list[tuple[str, str]]) -> list[str]:
+    """What an LCN's read receipt signs before its date: LICENSE_CODE, EXPIRATION_DATE."""
+    return [_first(fields, "LICENSE_CODE"), _first(fields, "EXPIRATION_DATE")]
+
+
+def expected_answer(receipt: list[str], secret: bytes, algo: str, date: str) -> str:
+    """The HMAC a valid read receipt carries: the ``receipt`` values, then its date."""
     digest = ANSWER_DIGESTS.get(algo, hashlib.md5)
-    return hmac.new(secret, source, digest).hexdigest()
+    return hmac.new(secret, _serialize([*receipt, date]), digest).hexdigest()
 
 
-def check_answer(text: str, fields: list[tuple[str, str]],
+def check_answer(text: str, receipt: list[str],
                  secret: bytes) -> tuple[bool, Optional[str]]:
-    """Whether ``text`` holds a valid read receipt, and why not."""
+    """Whether ``text`` holds a valid read receipt over ``receipt``, and why not."""
     found = _SIG.search(text)
     if found:
         algo, date, given = found.groups()
@@ -91,7 +105,7 @@ def check_answer(text: str, fields: list[tuple[str, str]],
         if not legacy:
             return False, 'no <sig algo="..." date="...">HASH</sig> or <EPAYMENT> in the answer'
         algo, (date, given) = "md5", legacy.groups()
-    expected = expected_answer(fields, secret, algo, date)
+    expected = expected_answer(receipt, secret, algo, date)
     if not hmac.compare_digest(expected, given.lower()):
         return False, f"the {algo} hash in the answer does not match"
     return True, None
@@ -162,12 +176,20 @@ def deliver(body: Any, secret: bytes, now: float) -> dict[str, Any]:
         raise invalid("the sandbox signs the notification itself: send no HASH or SIGNATURE_*")
     if not any(name == "IPN_DATE" for name, _ in fields):
         fields.append(("IPN_DATE", time.strftime("%Y%m%d%H%M%S", time.gmtime(now))))
+    return post(url, fields, secret, ipn_receipt(fields), "IPN")
+
+
+def post(url: str, fields: list[tuple[str, str]], secret: bytes, receipt: list[str],
+         kind: str) -> dict[str, Any]:
+    """POST ``fields`` and their signatures to ``url`` (a checked loopback URL) and report
+    what the listener answered: delivered, its status, and whether its answer carries a
+    valid read receipt over ``receipt``. ``kind`` (IPN, LCN) names the sender."""
     sent = fields + sign(fields, secret)
     data = urllib.parse.urlencode(sent).encode("ascii")
     request = urllib.request.Request(  # noqa: S310 - http to loopback only, checked above
         url, data=data, method="POST",
         headers={"Content-Type": "application/x-www-form-urlencoded",
-                 "User-Agent": "avangate-compat-sandbox IPN"})
+                 "User-Agent": f"avangate-compat-sandbox {kind}"})
     report: dict[str, Any] = {"delivered": False, "status": None, "answer": None,
                               "answer_valid": False, "reason": None, "fields": sent}
     try:
@@ -184,9 +206,10 @@ def deliver(body: Any, secret: bytes, now: float) -> dict[str, Any]:
     if status != 200:
         report["reason"] = f"the listener answered HTTP {status}"
         return report
-    valid, reason = check_answer(text, fields, secret)
+    valid, reason = check_answer(text, receipt, secret)
     report.update(answer_valid=valid, reason=reason)
     return report
 
 
-__all__ = ["check_answer", "deliver", "sign", "signing_source"]
+__all__ = ["check_answer", "deliver", "ipn_receipt", "lcn_receipt", "post", "sign",
+           "signing_source"]

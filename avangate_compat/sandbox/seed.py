@@ -214,15 +214,15 @@ def skus(catalog: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def subscriptions() -> list[dict[str, Any]]:
     """Subscriptions of the seed customer with renewal prices from their pricing
     configuration; one already has a custom renewal price for two more cycles. Each is a
-    whole Subscription (the API's fields) plus the sandbox's own (subscription_records.py)."""
+    whole Subscription (the API's fields) plus the sandbox's own (subscription_records.py).
+    None has recurring billing: the clock's first advance expires them (docs/sandbox.md)."""
     return [
         _subscription("SUBSCR0001", "NewProdCodeAPI12345", "Subscription plan from API",
-                      4717836, "5F2C0B8A1D", 1, "US", "2025-01-15", "2026-01-15",
-                      RecurringEnabled=True),
+                      4717836, "5F2C0B8A1D", 1, "US", "2025-01-15", "2026-01-15"),
         _subscription("SUBSCR0002", "TeamPlan2024", "Team plan", 4720002, "8C4E6A2B31", 3,
                       "DE", "2024-11-30", "2025-11-30"),
         _subscription("SUBSCR0003", "TeamPlan2024", "Team plan", 4720002, "AE608C4D53", 1,
-                      "FR", "2025-03-01", "2026-03-01", RecurringEnabled=True,
+                      "FR", "2025-03-01", "2026-03-01",
                       CustomRenewalPrice={"Price": Decimal("19.00"), "Currency": "EUR",
                                           "Cycles": 2, "CyclesLeft": 2,
                                           "Text": "loyalty discount"},

@@ -115,10 +115,11 @@ class Service:
         self.stats = Stats()
         self.faults = Faults()
         self._sessions: dict[str, float] = {}
-        # the order flow's delays and IPN listener (resources/order_flow.py), and what the
-        # listener answered to the notifications sent
+        # the order flow's delays and IPN listener (resources/order_flow.py), the LCN listener
+        # (resources/subscription_life.py), and what the listeners answered
         self.order_settings: dict[str, Any] = {}
         self.ipn_log: list[dict[str, Any]] = []
+        self.lcn_log: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         # every read-modify-write of a stored record holds this: two writers never interleave
         self.writing = threading.RLock()
@@ -152,6 +153,7 @@ class Service:
         self.clock.offset = 0.0
         self.faults.clear()
         self.ipn_log.clear()
+        self.lcn_log.clear()
 
     def seed(self, leads: Any, products: Any) -> dict[str, int]:
         """Add or replace leads and products: all of them, or none when one is refused."""

@@ -43,11 +43,12 @@ def setting(service: Service, name: str) -> float:
 
 
 def checked_settings(body: Mapping[str, Any]) -> dict[str, Any]:
-    """The order settings in ``body``, each checked; the IPN listener must be on loopback."""
+    """The order settings in ``body``, each checked; the IPN and LCN listeners must be on
+    loopback."""
     from avangate_compat.sandbox import ipn
     out: dict[str, Any] = {}
     for name, value in body.items():
-        if name == "ipn_url":
+        if name in ("ipn_url", "lcn_url"):
             out[name] = None if value is None else ipn.loopback_url(value)
             continue
         _, low, high = SETTINGS[name]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import calendar
 import copy
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -104,13 +105,13 @@ def place_order(service: Service, order: Any) -> dict[str, Any]:
     billing = value.get("BillingDetails") or {}
     currency = str(value.get("Currency") or (value.get("PaymentDetails") or {}).get("Currency")
                    or "").upper()
-    notes: list[life.Note] = []
+    notes: list[life.Note] = []  # the LCN of each new subscription
     with service.writing:
         lines = [_line(service, item, index, billing, currency)
                  for index, item in enumerate(items)]
         currency = lines[0]["Price"]["Currency"]
         total = sum((line["Price"]["GrossPrice"] for line in lines), Decimal(0))
-        payment = _payment(value.get("PaymentDetails"), total, currency)
+        payment = payment_details(value.get("PaymentDetails"), total, currency)
         placed = _file(service, value, lines, payment, currency, notes)
     life.send(service, notes)
     return placed
@@ -151,7 +152,7 @@ def _line(service: Service, item: dict[str, Any], index: int, billing: dict[str,
     return line
 
 
-def _payment(details: Any, total: Decimal, currency: str) -> dict[str, Any]:
+def payment_details(details: Any, total: Decimal, currency: str) -> dict[str, Any]:
     """What the order's PaymentDetails become: TEST with the test card, or a free order."""
     details = details or {}
     kind = str(details.get("Type") or ("FREE" if total == 0 else "")).upper()
@@ -176,12 +177,9 @@ def _payment(details: Any, total: Decimal, currency: str) -> dict[str, Any]:
 
 def _file(service: Service, value: dict[str, Any], lines: list[dict[str, Any]],
           payment: dict[str, Any], currency: str, notes: list[life.Note]) -> dict[str, Any]:
-    """Store the order, its customer and its subscriptions (each with its SALE history
-    entry, its LCN queued on ``notes``) in one write."""
-    number = len(service.store.all("order")) + 1
-    while service.store.get("order", str(FIRST_REF_NO + number)) is not None:
-        number += 1
-    ref_no = str(FIRST_REF_NO + number)
+    """Store the order, its customer and its subscriptions (each with its SALE history entry
+    and its LCN queued on ``notes``) in one write."""
+    number, ref_no = next(ref_numbers(service))
     billing = value.get("BillingDetails") or {}
     customer = customer_for_order(service, value.get("CustomerReference"),
                                   value.get("ExternalCustomerReference"), billing,
@@ -199,11 +197,11 @@ def _file(service: Service, value: dict[str, Any], lines: list[dict[str, Any]],
         if (product is not None and product.get("GeneratesSubscription")) or \
                 (product is None and recurring.get("CycleLength")):
             subscription = _subscription(ref_no, index, line, product, configuration,
-                                         customer, billing, date)
-            subscription.update(RecurringEnabled=bool(payment.get("RecurringEnabled")),
-                                TestSubscription=payment["Type"] == "TEST", Modified=date)
+                                         customer, billing, date,
+                                         bool(payment.get("RecurringEnabled")))
+            subscription.update(TestSubscription=payment["Type"] == "TEST", Modified=date)
             life.history(subscription, "SALE", ref_no)
-            life.changed(service, subscription, notes, "VENDOR")
+            life.changed(service, subscription, notes)
             rows.append(("subscription", subscription["SubscriptionReference"], subscription))
             details["Subscriptions"].append({
                 "SubscriptionReference": subscription["SubscriptionReference"],
@@ -214,35 +212,55 @@ def _file(service: Service, value: dict[str, Any], lines: list[dict[str, Any]],
     if any(row[0] == "subscription" for row in rows):
         customer["Enabled"] = True
     rows.append(("customer", str(customer["AvangateCustomerReference"]), customer))
+    record = order_record(value, lines, payment, currency, customer, (number, ref_no), now)
+    rows.append(("order", ref_no, record))
+    service.store.put_many(rows)
+    return copy.deepcopy(record["order"])
+
+
+def ref_numbers(service: Service) -> Iterator[tuple[int, str]]:
+    """(OrderNo, RefNo) of the next new orders: numbered after the orders stored, skipping
+    any number taken. Read under the write lock, used before it is released."""
+    taken = set(service.store.codes("order"))
+    number = len(taken)
+    while True:
+        number += 1
+        if str(FIRST_REF_NO + number) not in taken:
+            yield number, str(FIRST_REF_NO + number)
+
+
+def order_record(value: dict[str, Any], lines: list[dict[str, Any]], payment: dict[str, Any],
+                 currency: str, customer: dict[str, Any], numbers: tuple[int, str],
+                 placed: float) -> dict[str, Any]:
+    """The stored record of a new order (``value``'s fields with its priced ``lines``), as
+    getOrder answers it when placed, PENDING: placeOrder's and a renewal's."""
+    number, ref_no = numbers
     net = sum((line["Price"]["NetPrice"] for line in lines), Decimal(0))
     gross = sum((line["Price"]["GrossPrice"] for line in lines), Decimal(0))
     order = {field: value.get(field) for field in value}
     order.update(
         RefNo=ref_no, OrderNo=number, Status="PENDING", ApproveStatus="WAITING",
-        VendorApproveStatus="OK", Currency=currency, OrderDate=date, FinishDate=None,
+        VendorApproveStatus="OK", Currency=currency, OrderDate=stamp(placed), FinishDate=None,
         Source=value.get("Source") or "API", TestOrder=payment["Type"] == "TEST",
         HasShipping=bool(value.get("DeliveryDetails")) and any(
             line.get("Tangible") for line in lines),
         RecurringEnabled=bool(payment.get("RecurringEnabled")),
-        CustomerReference=customer["AvangateCustomerReference"],
+        CustomerReference=customer.get("AvangateCustomerReference"),
         ExternalCustomerReference=customer.get("ExternalCustomerReference"),
         Items=lines, PaymentDetails=payment, CustomerDetails=dict(customer),
         Promotions=value.get("Promotions") or [], AdditionalFields=value.get("AdditionalFields")
         or [], NetPrice=net, GrossPrice=gross, NetDiscountedPrice=net,
         GrossDiscountedPrice=gross, Discount=Decimal("0.00"), VAT=gross - net)
-    record = {"order": order, "refunds": [], "placed": now}
-    rows.append(("order", ref_no, record))
-    service.store.put_many(rows)
-    return copy.deepcopy(order)
+    return {"order": order, "refunds": [], "placed": placed}
 
 
 def _subscription(ref_no: str, index: int, line: dict[str, Any],
                   product: Optional[dict[str, Any]], configuration: Any,
                   customer: dict[str, Any], billing: dict[str, Any],
-                  date: str) -> dict[str, Any]:
+                  date: str, recurring_billing: bool) -> dict[str, Any]:
     """A subscription record in the store shape the subscriptions resource reads: a catalog
     product's cycle and prices come from the product, a dynamic one's from its line (it
-    renews at the price sent)."""
+    renews at the price sent); recurring billing as the order's payment asked."""
     start = datetime.date.fromisoformat(date[:10])
     if product is not None:
         information = product.get("SubscriptionInformation") or {}
@@ -262,13 +280,15 @@ def _subscription(ref_no: str, index: int, line: dict[str, Any],
         "PricingConfigurationCode": configuration, "DynamicRenewalPrice": dynamic,
         "Quantity": line["Quantity"], "CountryCode": billing.get("CountryCode"),
         "StartDate": start.isoformat(),
-        "ExpirationDate": _after(start, *cycle).isoformat(),
+        "ExpirationDate": after(start, *cycle).isoformat(),
+        "BillingCycle": cycle[0], "BillingCycleUnits": cycle[1],
+        "Currency": line["Price"]["Currency"], "ProductName": line.get("Name"),
         "CustomRenewalPrice": None, "Renewals": [], "OrderRefNo": ref_no,
         "AvangateCustomerReference": customer["AvangateCustomerReference"],
         "ExternalCustomerReference": customer.get("ExternalCustomerReference"),
         "EndUser": {**{field: billing.get(field) for field in END_USER_FIELDS},
                     "Language": customer.get("Language")},
-        "SubscriptionEnabled": True, "RecurringEnabled": False,
+        "SubscriptionEnabled": True, "RecurringEnabled": recurring_billing,
         # the Subscription object's own fields (subscription_records.py)
         "ExternalSubscriptionReference": None, "ActivationDate": None, "PurchaseDate": date,
         "Product": {"ProductId": int(product["AvangateId"])
@@ -282,7 +302,9 @@ def _subscription(ref_no: str, index: int, line: dict[str, Any],
     }
 
 
-def _after(start: datetime.date, count: int, unit: str) -> datetime.date:
+def after(start: datetime.date, count: int, unit: str) -> datetime.date:
+    """``start`` plus ``count`` billing cycles of ``unit`` (D/DAY, W/WEEK, M/MONTH, Y/YEAR);
+    a month-end day is cut to the target month's last day."""
     if unit.upper().startswith(("D", "W")):
         return start + datetime.timedelta(days=count * (7 if unit.upper()[0] == "W" else 1))
     months = count * (12 if unit.upper().startswith("Y") else 1)

@@ -6,7 +6,8 @@ authority for ``Product.ProductCode`` and ``Product.ProductQuantity``), the rene
 (``PricingConfigurationCode``, ``DynamicRenewalPrice``, ``CustomRenewalPrice``), ``Renewals``,
 ``History``, ``PurchaseDate``, ``Modified`` (the last change), ``Churn`` (the reasons given
 when it was cancelled or its recurring billing stopped) and ``OrderRefNo``. ``Status`` is not
-stored: it is read from the state and the sandbox's clock each time.
+stored alone: :func:`.subscription_life.status` reads it from the state (ACTIVE, DISABLED,
+or EXPIRED once the clock has expired it), the one rule LCNs and reads share.
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ import copy
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from avangate_compat.sandbox.resources import subscription_life as life
 from avangate_compat.sandbox.resources.base import Fault, invalid, not_found
 from avangate_compat.sandbox.schema import load
 
 if TYPE_CHECKING:
     from avangate_compat.sandbox.service import Service
 
-# The Status values the sandbox answers; 6.0 documents none (the spec's ``inferred``).
-STATUSES = ("ACTIVE", "PENDING", "EXPIRED", "DISABLED")
 FREE_TEXT_REASONS = ("CHURN_REASON_EXTRAORDINARY", "CHURN_REASON_OTHER")
 
 
@@ -45,17 +45,9 @@ def stored(service: Service, reference: Any) -> dict[str, Any]:
     return found  # type: ignore[no-any-return]
 
 
-def status(service: Service, record: Mapping[str, Any]) -> str:
-    """DISABLED when cancelled; PENDING before its StartDate; EXPIRED after its
-    ExpirationDate (a lifetime one never expires); ACTIVE otherwise."""
-    now = today(service)
-    if not record.get("SubscriptionEnabled", True):
-        return "DISABLED"
-    if str(record.get("StartDate") or "") > now:
-        return "PENDING"
-    if not record.get("Lifetime") and str(record.get("ExpirationDate") or "9999") < now:
-        return "EXPIRED"
-    return "ACTIVE"
+def pending(service: Service, record: Mapping[str, Any]) -> bool:
+    """Pending activation: its StartDate is still to come."""
+    return str(record.get("StartDate") or "") > today(service)
 
 
 def product_of(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -78,7 +70,7 @@ def shown(service: Service, record: Mapping[str, Any]) -> dict[str, Any]:
                           ("ReceiveNotifications", True), ("Lifetime", False),
                           ("TestSubscription", False), ("IsTrial", False)):
         out[flag] = default if record.get(flag) is None else bool(record[flag])
-    out["Status"] = status(service, record)
+    out["Status"] = life.status(dict(record))
     return out
 
 

@@ -32,6 +32,7 @@ from avangate_compat.sandbox.resources.order_lines import configuration_for
 from avangate_compat.sandbox.resources.subscription_records import (
     churn_reasons,
     fields,
+    pending,
     shown,
     stored,
     today,
@@ -69,6 +70,8 @@ def _switch(field: str, value: bool, churn: Any = None) -> Callable[[dict[str, A
         if bool(record.get(field, field == "SubscriptionEnabled")) is value:
             return churn is not None
         record[field] = value
+        if field == "SubscriptionEnabled":  # cancelled: DISABLED; enabled again: ACTIVE
+            record["Status"] = life.ACTIVE if value else life.DISABLED
         return True
     return edit
 
@@ -155,10 +158,10 @@ def update_subscription(service: Service, subscription: Any) -> bool:
                                                   "updateSubscription; the editable fields "
                                                   f"are {', '.join(EDITABLE)}")
         before = dict(record)
-        _edit_dates(service, record, value, current["Status"])
+        _edit_dates(service, record, value, pending(service, record))
         for flag in ("SubscriptionEnabled", "RecurringEnabled"):
-            if value.get(flag) is not None:
-                record[flag] = value[flag]
+            if value.get(flag) is not None and value[flag] != record.get(flag):
+                _switch(flag, value[flag])(record)
         if value.get("EndUser") is not None:
             end_user = dict(record.get("EndUser") or {})
             end_user.update({k: v for k, v in value["EndUser"].items() if v is not None})
@@ -182,7 +185,7 @@ def _differs(sent: Any, current: Any) -> bool:
 
 
 def _edit_dates(service: Service, record: dict[str, Any], value: Mapping[str, Any],
-                state: str) -> None:
+                is_pending: bool) -> None:
     for field in ("ExpirationDate", "ActivationDate"):
         sent = value.get(field)
         if sent is None or sent == record.get(field):
@@ -192,7 +195,7 @@ def _edit_dates(service: Service, record: dict[str, Any], value: Mapping[str, An
         if sent < today(service):
             raise _past(sent) if field == "ExpirationDate" else \
                 invalid("ActivationDate must not be in the past")
-        if field == "ActivationDate" and state != "PENDING":
+        if field == "ActivationDate" and not is_pending:
             raise Fault("FIELD_NOT_EDITABLE", "ActivationDate can change only while the "
                                               "subscription is pending activation")
         record[field] = sent

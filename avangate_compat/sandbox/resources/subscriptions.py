@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
+
+import attrs
 
 from avangate_compat.sandbox.resources import subscription_life as life
 from avangate_compat.sandbox.resources.base import existing, handles, invalid, typed
@@ -28,23 +30,49 @@ def _subscription(service: Service, reference: Any) -> dict[str, Any]:
 
 @handles("getNextRenewalPrice")
 def get_next_renewal_price(service: Service, reference: Any, currency: Any) -> dict[str, Any]:
+    """What the next renewal costs in ``currency`` (:func:`renewal_price`)."""
+    price = renewal_price(service, _subscription(service, reference), _currency(currency))
+    return {"NetPrice": price.net, "NetCurrency": price.currency, "FinalPrice": price.final,
+            "FinalCurrency": price.currency}
+
+
+@attrs.frozen
+class RenewalPrice:
+    """The next renewal of a subscription: its unit price (net or gross), quantity and VAT
+    rate, and the totals charged; ``custom`` when a custom renewal price sets it."""
+
+    unit: Decimal
+    gross: bool
+    quantity: int
+    rate: Decimal
+    currency: str
+    net: Decimal
+    final: Decimal
+    custom: bool
+
+
+def renewal_price(service: Service, subscription: dict[str, Any], currency: str,
+                  product: Optional[dict[str, Any]] = None) -> RenewalPrice:
     """The custom renewal price while it has cycles left (in its currency), else the
     renewal price of the subscription's pricing configuration for its quantity (the
-    regular price where it has none); taxes by billing country."""
-    subscription = _subscription(service, reference)
-    currency = _currency(currency)
+    regular price where it has none); taxes by billing country. getNextRenewalPrice answers
+    it and the sandbox's clock charges it (resources/subscription_clock.py), which passes the
+    subscription's ``product`` it has read already."""
+    reference = subscription["SubscriptionReference"]
     custom = subscription.get("CustomRenewalPrice")
     quantity = subscription.get("Quantity") or 1
     gross = False
     dynamic = subscription.get("DynamicRenewalPrice")  # a dynamic product's, from its order
-    if custom and custom.get("CyclesLeft", 0) > 0 and custom["Currency"] == currency:
+    is_custom = bool(custom and custom.get("CyclesLeft", 0) > 0 and
+                     custom["Currency"] == currency)
+    if custom and is_custom:
         unit = Decimal(custom["Price"])
     elif dynamic:
         if dynamic["Currency"] != currency:
             raise invalid(f"Subscription {reference!r} has no renewal price in {currency}")
         unit, gross = Decimal(dynamic["Price"]), dynamic["PriceType"] == "GROSS"
     else:
-        product = existing(service, "product", subscription["ProductCode"])
+        product = product or existing(service, "product", subscription["ProductCode"])
         config = find_configuration(product, subscription["PricingConfigurationCode"])
         gross = config.get("PriceType") == "GROSS"
         prices = config.get("Prices") or {}
@@ -55,12 +83,21 @@ def get_next_renewal_price(service: Service, reference: Any, currency: Any) -> d
         if entry is None:
             raise invalid(f"Subscription {reference!r} has no renewal price in {currency}")
         unit = Decimal(entry["Amount"])
-    rate = VAT.get(str(subscription.get("CountryCode")), Decimal(0))
+    rate = VAT.get(str(subscription.get("CountryCode") or "").upper(), Decimal(0))
     total = unit * quantity
     net = (total / (1 + rate) if gross else total).quantize(CENT)
     final = (total if gross else total * (1 + rate)).quantize(CENT)
-    return {"NetPrice": net, "NetCurrency": currency, "FinalPrice": final,
-            "FinalCurrency": currency}
+    return RenewalPrice(unit=unit, gross=gross, quantity=quantity, rate=rate,
+                        currency=currency, net=net, final=final, custom=is_custom)
+
+
+def use_custom_cycle(subscription: dict[str, Any]) -> None:
+    """A renewal used up one cycle of the custom renewal price; the last one removes it."""
+    custom = subscription.get("CustomRenewalPrice")
+    if custom:
+        custom["CyclesLeft"] -= 1
+        if custom["CyclesLeft"] <= 0:
+            subscription["CustomRenewalPrice"] = None
 
 
 @handles("setCustomRenewalPrice")
