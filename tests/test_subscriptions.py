@@ -334,3 +334,21 @@ def test_copying_customer_details_to_end_users_notifies_each_subscription(
         ["SUBSCR0001", "SUBSCR0002", "SUBSCR0003"]
     end_user = client.getSubscription("SUBSCR0002").EndUser
     assert end_user is not None and end_user.City == "Cluj"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_reads_show_what_the_clock_did(sandbox: Sandbox, make_client: Callable[..., Client],
+                                       backend: str) -> None:
+    """The calls and the clock share one Status rule: expired by the clock, a subscription
+    reads EXPIRED (not cancelled: DISABLED); enabled again it reads ACTIVE; a cancelled one
+    the clock leaves alone."""
+    client = make_client(backend)
+    assert client.cancelSubscription("SUBSCR0003")
+    sandbox.control("POST", "clock/advance", {"seconds": 0})  # the seed's dates are past
+    expired = client.getSubscription("SUBSCR0002")
+    assert (expired.SubscriptionEnabled, expired.Status) == (False, "EXPIRED")
+    assert client.getSubscription("SUBSCR0003").Status == "DISABLED"
+    assert [s.SubscriptionReference for s in client.searchSubscriptions(
+        {"SubscriptionEnabled": False}).Items] == ["SUBSCR0002", "SUBSCR0001", "SUBSCR0003"]
+    assert client.enableSubscription("SUBSCR0002")
+    assert client.getSubscription("SUBSCR0002").Status == "ACTIVE"

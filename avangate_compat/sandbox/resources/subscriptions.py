@@ -140,11 +140,7 @@ def renew_subscription(service: Service, reference: Any, days: Any, price: Any,
         subscription.setdefault("Renewals", []).append(
             {"Days": count, "Price": amount, "Currency": currency,
              "Date": service.clock.stamp()})
-        custom = subscription.get("CustomRenewalPrice")
-        if custom:
-            custom["CyclesLeft"] -= 1
-            if custom["CyclesLeft"] <= 0:
-                subscription["CustomRenewalPrice"] = None
+        use_custom_cycle(subscription)
         subscription["Modified"] = service.clock.stamp()
         # no order is filed for a manual renewal: the entry names none
         life.history(subscription, "RENEWAL", None)
