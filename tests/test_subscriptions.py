@@ -4,6 +4,7 @@ client's checks before any request."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any, Callable
 
 import attrs
@@ -279,6 +280,26 @@ def test_renew_subscription_writes_a_renewal_entry(
     assert [h.Type for h in history] == ["SALE", "RENEWAL"]
     assert history[-1].ExpirationDate == "2025-12-30"
     assert [dict(n)["EXPIRATION_DATE"] for n in sent] == ["2025-12-30 00:00:00"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_manual_renewal_is_charged_as_an_order_at_the_price_given(
+        make_client: Callable[..., Client], backend: str) -> None:
+    """renewSubscription charges the stored payment data: the sandbox files a renewal order
+    at the price given (SUBSCR0002: 3 seats of a net-priced plan billed in Germany, so 19 %
+    VAT on top), and the RENEWAL history entry names it."""
+    client = make_client(backend)
+    assert client.renewSubscription("SUBSCR0002", 30, "60.00", "EUR")
+    renewal = client.getSubscriptionHistory("SUBSCR0002")[-1]
+    assert renewal.Type == "RENEWAL" and renewal.ReferenceNo
+    order = client.getOrder(renewal.ReferenceNo)
+    assert (order.Currency, order.NetPrice, order.GrossPrice) == (
+        "EUR", Decimal("60.00"), Decimal("71.40"))
+    [line] = order.Items
+    assert (line.Code, line.Quantity) == ("TeamPlan2024", 3)
+    subscriptions = line.ProductDetails.Subscriptions
+    assert [(s.SubscriptionReference, s.ExpirationDate) for s in subscriptions] == [
+        ("SUBSCR0002", "2025-12-30")]
 
 
 def test_aggregate_has_no_rest_read_and_is_refused_there(

@@ -8,19 +8,30 @@ read by getOrder; the ExpirationDate moves one billing cycle on, a RENEWAL histo
 written and an LCN (``CHANGED_BY`` SYSTEM) goes out. A clock jump over several cycles renews
 several times, each at the price of its time. An expiry disables the subscription (Status
 EXPIRED) and sends its LCN. Disabled and lifetime subscriptions are left alone.
+
+A manual renewal (renewSubscription) is filed the same way, as an order at the price the
+caller gives, for the days it gives.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Optional
 
 import attrs
 
 from avangate_compat.sandbox.resources import order_flow
 from avangate_compat.sandbox.resources import subscription_life as life
-from avangate_compat.sandbox.resources.base import Fault, made_code
+from avangate_compat.sandbox.resources.base import (
+    Fault,
+    existing,
+    handles,
+    invalid,
+    made_code,
+    typed,
+)
 from avangate_compat.sandbox.resources.customers import END_USER_FIELDS
 from avangate_compat.sandbox.resources.order_lines import line_price
 from avangate_compat.sandbox.resources.orders import (
@@ -31,7 +42,11 @@ from avangate_compat.sandbox.resources.orders import (
 )
 from avangate_compat.sandbox.resources.pricing import find_configuration
 from avangate_compat.sandbox.resources.subscriptions import (
+    CENT,
+    VAT,
     RenewalPrice,
+    amount,
+    currency_code,
     renewal_price,
     use_custom_cycle,
 )
@@ -69,6 +84,67 @@ def sweep(service: Service) -> Swept:
     life.send(service, lcns)
     order_flow.send(service, ipns)
     return Swept(run.renewed, run.renewals, run.expired)
+
+
+@handles("renewSubscription")
+def renew_subscription(service: Service, reference: Any, days: Any, price: Any,
+                       currency: Any) -> bool:
+    """Renew by hand: the ExpirationDate moves ``days`` on, and the renewal is charged as an
+    order at ``price`` in ``currency`` (gross or net, as the subscription's prices are), as
+    the stored payment data would be; one cycle of a custom renewal price is used up."""
+    count = typed(days, "int")
+    if count is None or not 1 <= count <= 36500:
+        raise invalid("days must be between 1 and 36500")
+    total = amount(typed(price, "decimal"), "price")
+    currency = currency_code(currency)
+    lcns: list[life.Note] = []
+    ipns: list[order_flow.Note] = []
+    with service.writing:
+        record = existing(service, "subscription", reference)
+        try:
+            expires = datetime.date.fromisoformat(str(record["ExpirationDate"])[:10]) + \
+                datetime.timedelta(days=count)
+        except OverflowError:
+            raise invalid("the expiration date would pass the year 9999") from None
+        now = service.clock.now()
+        run = _Run(service, expires, lcns, ipns)
+        product = run._product(record.get("ProductCode"))
+        record["ExpirationDate"] = expires.isoformat() + str(record["ExpirationDate"])[10:]
+        record.setdefault("Renewals", []).append(
+            {"Days": count, "Price": total, "Currency": currency, "Date": service.clock.stamp()})
+        use_custom_cycle(record)
+        record["Modified"] = service.clock.stamp()
+        numbers = next(run._numbers)
+        order = run._order(record, product, _given_price(record, product, total, currency),
+                           now, numbers)
+        order_flow.advance(service, order, ipns)
+        life.history(record, "RENEWAL", numbers[1])
+        life.changed(service, record, lcns, "VENDOR")
+        service.store.put_many([("order", numbers[1], order),
+                                ("subscription", record["SubscriptionReference"], record)])
+    life.send(service, lcns)
+    order_flow.send(service, ipns)
+    return True
+
+
+def _given_price(record: dict[str, Any], product: Optional[dict[str, Any]],
+                 total: Decimal, currency: str) -> RenewalPrice:
+    """A manual renewal's charge: ``total`` for the subscription's quantity, gross when its
+    prices are (a dynamic line's, or its pricing configuration's), VAT by billing country."""
+    dynamic = record.get("DynamicRenewalPrice") or {}
+    if dynamic:
+        gross = dynamic.get("PriceType") == "GROSS"
+    elif product is not None:
+        gross = find_configuration(product, record.get("PricingConfigurationCode")).get(
+            "PriceType") == "GROSS"
+    else:
+        gross = False
+    quantity = int(record.get("Quantity") or 1)
+    rate = VAT.get(str(record.get("CountryCode") or "").upper(), Decimal(0))
+    net = (total / (1 + rate) if gross else total).quantize(CENT)
+    final = (total if gross else total * (1 + rate)).quantize(CENT)
+    return RenewalPrice(unit=total / quantity, gross=gross, quantity=quantity, rate=rate,
+                        currency=currency, net=net, final=final, custom=False)
 
 
 def _due(record: dict[str, Any], today: datetime.date) -> bool:

@@ -1,17 +1,15 @@
-"""Subscriptions: the next renewal's price, a custom renewal price, a manual renewal (which
-writes a RENEWAL history entry and sends its license change notification). Reading and
-changing subscriptions: :mod:`.subscription_reads`, :mod:`.subscription_writes`."""
+"""Subscriptions: the next renewal's price and a custom renewal price. Renewals, by the clock
+and by hand: :mod:`.subscription_clock`. Reading and changing subscriptions:
+:mod:`.subscription_reads`, :mod:`.subscription_writes`."""
 
 from __future__ import annotations
 
-import datetime
 import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Optional
 
 import attrs
 
-from avangate_compat.sandbox.resources import subscription_life as life
 from avangate_compat.sandbox.resources.base import existing, handles, invalid, typed
 from avangate_compat.sandbox.resources.pricing import find_configuration
 
@@ -31,7 +29,7 @@ def _subscription(service: Service, reference: Any) -> dict[str, Any]:
 @handles("getNextRenewalPrice")
 def get_next_renewal_price(service: Service, reference: Any, currency: Any) -> dict[str, Any]:
     """What the next renewal costs in ``currency`` (:func:`renewal_price`)."""
-    price = renewal_price(service, _subscription(service, reference), _currency(currency))
+    price = renewal_price(service, _subscription(service, reference), currency_code(currency))
     return {"NetPrice": price.net, "NetCurrency": price.currency, "FinalPrice": price.final,
             "FinalCurrency": price.currency}
 
@@ -104,59 +102,27 @@ def use_custom_cycle(subscription: dict[str, Any]) -> None:
 def set_custom_renewal_price(service: Service, reference: Any, price: Any, currency: Any,
                              cycles: Any, text: Any = None) -> bool:
     """The price of the next ``cycles`` renewals, in ``currency``; replaces any before."""
-    amount = _amount(typed(price, "decimal"), "Price")
+    value = amount(typed(price, "decimal"), "Price")
     count = typed(cycles, "int")
     if count is None or not 1 <= count <= 1000:
         raise invalid("Cycles must be between 1 and 1000")
-    currency = _currency(currency)
+    currency = currency_code(currency)
     with service.writing:
         subscription = _subscription(service, reference)
         subscription["CustomRenewalPrice"] = {
-            "Price": amount, "Currency": currency, "Cycles": count, "CyclesLeft": count,
+            "Price": value, "Currency": currency, "Cycles": count, "CyclesLeft": count,
             "Text": text}
         service.store.put("subscription", reference, subscription)
     return True
 
 
-@handles("renewSubscription")
-def renew_subscription(service: Service, reference: Any, days: Any, price: Any,
-                       currency: Any) -> bool:
-    """Extend the expiration date by ``days`` and record the renewal at ``price``; one
-    cycle of a custom renewal price is used up."""
-    count = typed(days, "int")
-    if count is None or not 1 <= count <= 36500:
-        raise invalid("days must be between 1 and 36500")
-    amount = _amount(typed(price, "decimal"), "price")
-    currency = _currency(currency)
-    notes: list[life.Note] = []
-    with service.writing:
-        subscription = _subscription(service, reference)
-        try:
-            expires = datetime.date.fromisoformat(subscription["ExpirationDate"]) + \
-                datetime.timedelta(days=count)
-        except OverflowError:
-            raise invalid("the expiration date would pass the year 9999") from None
-        subscription["ExpirationDate"] = expires.isoformat()
-        subscription.setdefault("Renewals", []).append(
-            {"Days": count, "Price": amount, "Currency": currency,
-             "Date": service.clock.stamp()})
-        use_custom_cycle(subscription)
-        subscription["Modified"] = service.clock.stamp()
-        # no order is filed for a manual renewal: the entry names none
-        life.history(subscription, "RENEWAL", None)
-        life.changed(service, subscription, notes, "VENDOR")
-        service.store.put("subscription", reference, subscription)
-    life.send(service, notes)
-    return True
-
-
-def _currency(value: Any) -> str:
+def currency_code(value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{3}", value, re.ASCII):
         raise invalid("Currency must be a three-letter ISO 4217 code")
     return value.upper()
 
 
-def _amount(value: Any, name: str) -> Decimal:
+def amount(value: Any, name: str) -> Decimal:
     if value is None or value < 0:
         raise invalid(f"{name} must be a number, zero or more")
     return Decimal(value)
