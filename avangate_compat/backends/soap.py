@@ -31,6 +31,7 @@ from ..operations import Operation
 from ..tls import minimum_version, tls_options
 from ..transport import Answer, HttpRequest, transport_error
 from ._answers import http_failure, retry_after
+from ._soap_recipe import Recipe, learn, string_parts
 
 ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 ENC = "http://schemas.xmlsoap.org/soap/encoding/"
@@ -128,9 +129,18 @@ class SoapCodec:
         self._binding = self._client.service._binding
         self._url = config.soap_endpoint
         self._items: dict[int, Any] = {}
+        # operation -> how zeep writes its string-only requests (None: zeep always writes it)
+        self._recipes: dict[str, Optional[Recipe]] = {}
 
     def encode(self, operation: Operation[Any], args: list[Any]) -> HttpRequest:
         name = operation.name
+        recipe = self._recipes.get(name)
+        if recipe is not None and recipe.fits(args):
+            try:
+                return HttpRequest("POST", self._url, recipe.write(args), recipe.headers,
+                                   label=name)
+            except ValueError:
+                pass  # text XML cannot hold: zeep refuses it below, in its own words
         try:
             binding_op = self._binding.get(name)
         except ValueError:
@@ -151,6 +161,10 @@ class SoapCodec:
         headers = {"Content-Type": "text/xml; charset=utf-8",
                    "SOAPAction": f'"{binding_op.soapaction or ""}"'}
         body = etree.tostring(envelope, encoding="utf-8", xml_declaration=True)
+        if name not in self._recipes and len(args) == len(parts) \
+                and all(type(a) is str for a in args):  # the first string-only call
+            self._recipes[name] = learn(envelope, body, args, headers) \
+                if string_parts(parts) else None
         return HttpRequest("POST", self._url, body, headers, label=name)
 
     def decode(self, operation: Operation[Any], request: HttpRequest, answer: Answer) -> Any:
