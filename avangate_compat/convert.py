@@ -344,7 +344,7 @@ class _Converter:
         # Built in place (as attrs' __init__ would: no validator, converter, hook or
         # __init__ of its own to skip) rather than through a dict of keywords and __init__.
         direct = _plain_init(cls)
-        namespace: dict[str, Any] = {"__cl": cls, "__new": object.__new__}
+        namespace: dict[str, Any] = {"__cl": cls, "__new": object.__new__, "__INT64": INT64}
         lines = [f"def structure_{cls.__name__}(o, _):",
                  "  self = __new(__cl)" if direct else "  res = {}"]
         for index, field in enumerate(fields):
@@ -358,6 +358,11 @@ class _Converter:
                 if isinstance(inner, type) and attrs.has(inner) else None
             if inner is str:
                 value = f"v if type(v) is str or v is None else {hook}(v, {tp})"
+            elif inner is int:  # an int64 as JSON sends it, as _to_int reads it
+                value = (f"v if type(v) is int and -__INT64 < v < __INT64 else "
+                         f"None if v is None else {hook}(v, {tp})")
+            elif inner is bool:  # JSON's true and false, as _to_bool reads them
+                value = f"v if type(v) is bool else None if v is None else {hook}(v, {tp})"
             elif from_mapping is not None:  # a plain object, named keys: as _as_mapping reads it
                 namespace[f"__m{index}"] = from_mapping
                 lines += ["    if type(v) is dict and v and type(k := next(iter(v))) is str "
