@@ -276,29 +276,28 @@ def read_answer(operation: str, answer: Answer) -> Any:
             if key:
                 ids[key] = element
     else:
-        try:
-            return _plain(result, 0)
-        except _NotPlain:
-            pass
+        value = _plain(result, 0)
+        if value is not _NOT_PLAIN:
+            return value
         elements = len(answer.body)  # more than its elements: the budget is never reached
     return _Decoder(operation, ids, 4 * elements + 1000).decode(result, 0)
 
 
-class _NotPlain(Exception):
-    """An answer :func:`_plain` leaves to :class:`_Decoder`: a reference, an entity, or
-    nesting past the limit (which the decoder reports)."""
+_NOT_PLAIN = object()
+"""What :func:`_plain` returns for an answer it leaves to :class:`_Decoder`: a reference, an
+entity, or nesting past the limit (which the decoder reports)."""
 
 
 def _plain(element: Any, depth: int) -> Any:
     """What :meth:`_Decoder.decode` reads from an answer without references (most answers),
     in fewer steps: no budget to keep, and leaves (most elements) read in their parent's loop
-    rather than by a call each. Anything else raises :class:`_NotPlain`, so the decoder reads
+    rather than by a call each. Anything else gives :data:`_NOT_PLAIN`, so the decoder reads
     the whole answer again and says what is wrong, as it always did."""
     if depth > 64:
-        raise _NotPlain
+        return _NOT_PLAIN
     get = dict(element.items()).get
     if get("href") is not None:
-        raise _NotPlain
+        return _NOT_PLAIN
     if get(_NIL) in ("true", "1"):
         return None
     xsi_type = get(_TYPE)
@@ -307,18 +306,21 @@ def _plain(element: Any, depth: int) -> Any:
         return _leaf(element, xsi_type, get(_ARRAY))
     children = list(element.iterchildren(tag=etree.Element))
     if len(children) != len(element):  # an entity among them
-        raise _NotPlain
+        return _NOT_PLAIN
     depth += 1
     values = []
     for child in children:
         if len(child):
-            values.append(_plain(child, depth))
+            value = _plain(child, depth)
+            if value is _NOT_PLAIN:
+                return _NOT_PLAIN
+            values.append(value)
             continue
         if depth > 64:
-            raise _NotPlain
+            return _NOT_PLAIN
         child_get = dict(child.items()).get
         if child_get("href") is not None:
-            raise _NotPlain
+            return _NOT_PLAIN
         if child_get(_NIL) in ("true", "1"):
             values.append(None)
             continue
