@@ -147,7 +147,8 @@ def section(rows: list[tuple[str, str, dict[str, float], float]], command: str,
              f"`{command}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {settings}. "
              "Per-call rows are client CPU (`time.process_time`); start-up rows are wall time "
              "of fresh processes. Each ratio is the median of paired-round ratios; per-call rounds "
-             "interleave the two sides call by call.", "",
+             "interleave the two sides call by call. Runs before and after each change, and "
+             "what each phase costs: `HISTORY.md`.", "",
              "| what | against | ours ms | base ms | ratio | target | met |",
              "|---|---|---|---|---|---|---|"]
     for what, against, r, target in rows:
