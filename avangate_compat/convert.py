@@ -341,10 +341,15 @@ class _Converter:
                 cls, self._conv, _cattrs_detailed_validation=False,
                 extra_fields=override(omit=True))
             return generated
-        namespace: dict[str, Any] = {"__cl": cls}
-        lines = [f"def structure_{cls.__name__}(o, _):", "  res = {}"]
+        # Built in place (as attrs' __init__ would: no validator, converter, hook or
+        # __init__ of its own to skip) rather than through a dict of keywords and __init__.
+        direct = _plain_init(cls)
+        namespace: dict[str, Any] = {"__cl": cls, "__new": object.__new__, "__INT64": INT64}
+        lines = [f"def structure_{cls.__name__}(o, _):",
+                 "  self = __new(__cl)" if direct else "  res = {}"]
         for index, field in enumerate(fields):
             name, hook, tp = field.name, f"__h{index}", f"__t{index}"
+            target = f"self.{name}" if direct else f"res[{name!r}]"
             namespace[hook] = self._conv.get_structure_hook(field.type)
             namespace[tp] = field.type
             inner = _optional_of(field.type)
@@ -353,18 +358,34 @@ class _Converter:
                 if isinstance(inner, type) and attrs.has(inner) else None
             if inner is str:
                 value = f"v if type(v) is str or v is None else {hook}(v, {tp})"
+            elif inner is int:  # an int64 as JSON sends it, as _to_int reads it
+                value = (f"v if type(v) is int and -__INT64 < v < __INT64 else "
+                         f"None if v is None else {hook}(v, {tp})")
+            elif inner is bool:  # JSON's true and false, as _to_bool reads them
+                value = f"v if type(v) is bool else None if v is None else {hook}(v, {tp})"
             elif from_mapping is not None:  # a plain object, named keys: as _as_mapping reads it
                 namespace[f"__m{index}"] = from_mapping
                 lines += ["    if type(v) is dict and v and type(k := next(iter(v))) is str "
                           "and not (k.isascii() and k.isdigit()):",
-                          f"      res[{name!r}] = __m{index}(v)", "    else:"]
+                          f"      {target} = __m{index}(v)",
+                          # REST's wrapping of one object, {"0": {...}}, as _as_mapping reads it
+                          "    elif type(v) is dict and len(v) == 1 and type(w := v.get('0')) "
+                          "is dict and w and type(k := next(iter(w))) is str "
+                          "and not (k.isascii() and k.isdigit()):",
+                          f"      {target} = __m{index}(w)", "    else:"]
                 value = f"None if v is None else {hook}(v, {tp})"
             elif inner is not None:  # every Optional hook reads null as None
                 value = f"None if v is None else {hook}(v, {tp})"
             else:
                 value = f"{hook}(v, {tp})"
-            lines.append(f"{'  ' if from_mapping is not None else ''}    res[{name!r}] = {value}")
-        lines.append("  return __cl(**res)")
+            lines.append(f"{'  ' if from_mapping is not None else ''}    {target} = {value}")
+            if direct:
+                lines += ["  else:", f"    self.{name} = {_default(field, str(index), namespace)}"]
+        if direct:
+            extra = _default(attrs.fields_dict(cls)["extra_fields"], "e", namespace)
+            lines += [f"  self.extra_fields = {extra}", "  return self"]
+        else:
+            lines.append("  return __cl(**res)")
         code = compile("\n".join(lines), f"<avangate_compat structure {cls.__qualname__}>", "exec")
         exec(code, namespace)  # noqa: S102 - our own text, from attrs field names
         fast: Callable[[Any, Any], Any] = namespace[f"structure_{cls.__name__}"]
@@ -385,6 +406,29 @@ class _Converter:
             return out
 
         return unstructure_model
+
+
+def _plain_init(cls: type) -> bool:
+    """Whether attrs' ``__init__`` of ``cls`` only stores each value or its default: no
+    validator, converter, ``__setattr__`` hook, pre- or post-init, or ``__new__`` of its own."""
+    new: Any = cls.__new__
+    setattr_: Any = cls.__setattr__
+    return (new is object.__new__ and setattr_ is object.__setattr__
+            and not hasattr(cls, "__attrs_pre_init__")
+            and not hasattr(cls, "__attrs_post_init__")
+            and all(f.validator is None and f.converter is None and f.init
+                    and (not isinstance(f.default, attrs.Factory)  # type: ignore[arg-type]
+                         or not f.default.takes_self)
+                    for f in attrs.fields(cls)))
+
+
+def _default(field: Any, key: str, namespace: dict[str, Any]) -> str:
+    """The generated code's expression for a field's default (a factory is called)."""
+    if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+        namespace[f"__f{key}"] = field.default.factory
+        return f"__f{key}()"
+    namespace[f"__d{key}"] = field.default
+    return f"__d{key}"
 
 
 def _with_path(group: ClassValidationError) -> ConversionError:

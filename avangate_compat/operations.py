@@ -41,13 +41,27 @@ class Operation(Generic[T]):
     required: int = attrs.field(init=False)
     """How many arguments must be given (the last ones may be optional)."""
 
+    # what every call reads, stored once rather than read through a property per use
+    name: str = attrs.field(init=False, eq=False, repr=False)
+    confirmed_by: Optional[str] = attrs.field(init=False, eq=False, repr=False)
+    """A write's answer confirms it only when it holds this key, non-empty."""
+    rest: Optional[RestSpec] = attrs.field(init=False, eq=False, repr=False)
+
     @required.default
     def _required(self) -> int:
         return sum(1 for p in self.spec.params if not p.optional)
 
-    @property
-    def name(self) -> str:
+    @name.default
+    def _name(self) -> str:
         return self.spec.name
+
+    @confirmed_by.default
+    def _confirmed_by(self) -> Optional[str]:
+        return self.spec.confirmed_by
+
+    @rest.default
+    def _rest(self) -> Optional[RestSpec]:
+        return self.spec.rest
 
     @property
     def idempotent(self) -> bool:
@@ -62,15 +76,6 @@ class Operation(Generic[T]):
     @property
     def needs_session(self) -> bool:
         return self.spec.session
-
-    @property
-    def confirmed_by(self) -> Optional[str]:
-        """A write's answer confirms it only when it holds this key, non-empty."""
-        return self.spec.confirmed_by
-
-    @property
-    def rest(self) -> Optional[RestSpec]:
-        return self.spec.rest
 
     def check(self, args: tuple[Any, ...]) -> list[Any]:
         """Validate user arguments and return them as wire data; no I/O happens here."""

@@ -32,6 +32,7 @@ from urllib.parse import urlencode
 import attrs
 import urllib3
 from urllib3 import exceptions as u3exc
+from urllib3.util import parse_url
 
 from ._version import __version__
 from .deadline import CURRENT, POOLS, WATCHDOG, Exchange
@@ -59,6 +60,7 @@ log = logging.getLogger("avangate_compat")
 USER_AGENT = f"avangate-compat/{'.'.join(__version__.split('.')[:2])} (+urllib3)"
 """Names the minor version: a patch release changes no request, recorded cassettes included."""
 _CHUNK = 64 * 1024
+_ROUTES = 256
 
 
 @attrs.frozen
@@ -153,9 +155,36 @@ class Transport:
         # the usual case, a call far from its deadline, needs no Timeout of its own
         self._timeout = urllib3.Timeout(connect=config.connect_timeout, read=config.read_timeout)
         self._longest = max(config.connect_timeout, config.read_timeout)
+        # URL -> (its connection pool, its request target), without a proxy (which changes
+        # both); bounded, as REST puts record codes in its URLs
+        self._routes: Optional[dict[str, tuple[Any, str]]] = \
+            None if isinstance(self.pool, urllib3.ProxyManager) else {}
 
     def close(self) -> None:
+        if self._routes is not None:
+            self._routes.clear()
         self.pool.clear()
+
+    def _open(self, method: str, url: str, **options: Any) -> urllib3.BaseHTTPResponse:
+        """``PoolManager.urlopen`` without its per-request work: parsing the URL and finding
+        its pool by a key of some thirty fields happen once per URL, not once per call (it
+        sends the same request; redirects are never followed here anyway). A pool the manager
+        has since closed (evicted, or :meth:`close`) is looked up again."""
+        routes = self._routes
+        if routes is None:
+            return self.pool.urlopen(method, url, **options)
+        route = routes.get(url)
+        if route is None or route[0].pool is None:
+            parsed = parse_url(url)
+            route = (self.pool.connection_from_host(parsed.host, port=parsed.port,
+                                                    scheme=parsed.scheme), parsed.request_uri)
+            if len(routes) >= _ROUTES:
+                routes.clear()
+            routes[url] = route
+        pool, target = route
+        response: urllib3.BaseHTTPResponse = pool.urlopen(method, target, assert_same_host=False,
+                                                         **options)
+        return response
 
     sleep = staticmethod(time.sleep)  # between retries; tests record it instead
 
@@ -187,7 +216,7 @@ class Transport:
             timeout = self._timeout if remaining >= self._longest else urllib3.Timeout(
                 connect=min(config.connect_timeout, remaining),
                 read=min(config.read_timeout, remaining))
-            response = self.pool.urlopen(
+            response = self._open(
                 request.method, url, body=request.body, headers={**_HEADERS, **request.headers},
                 timeout=timeout, retries=False, redirect=False, preload_content=False,
                 decode_content=False)

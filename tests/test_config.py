@@ -204,3 +204,22 @@ def test_the_cli_refuses_a_secret_key_that_is_not_utf8(tmp_path: Path) -> None:
     assert done.returncode == 2, err
     assert "Traceback" not in err and "secret_key" in err and "UTF-8" in err
     assert PASTED not in err
+
+
+def test_a_client_is_built_without_loading_the_spec_and_its_endpoints_are_the_specs() -> None:
+    """Building the spec's classes is a share of start-up a client needs only at its first
+    call; the endpoints it needs before are read from the same spec.json."""
+    code = (
+        "import sys\n"
+        "from avangate_compat import Client\n"
+        "for backend in ('rest', 'jsonrpc'):\n"
+        "    Client(backend=backend, merchant_code='M', secret_key='S')\n"
+        "print('avangate_compat.spec' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["False"]
+    from avangate_compat.config import _endpoints
+    from avangate_compat.spec import load
+
+    assert _endpoints() == load().endpoints

@@ -191,3 +191,34 @@ def test_the_fast_structuring_function_does_what_cattrs_own_does(cls: type) -> N
     cases += [{name: value for name in names} for value in _SAMPLES]
     for case in cases:
         assert _outcome(ours, case, cls) == _outcome(theirs, case, cls), case
+
+
+@attrs.define(kw_only=True)
+class _Validated(models.ApiObject):
+    Name: Any = attrs.field(default=None, validator=attrs.validators.instance_of(str))
+
+
+@attrs.define(kw_only=True)
+class _PostInit(models.ApiObject):
+    Name: Any = None
+    seen: Any = attrs.field(init=False, default=None)
+
+    def __attrs_post_init__(self) -> None:
+        self.seen = self.Name
+
+
+def test_models_are_built_in_place_only_when_their_init_just_stores_values() -> None:
+    """The fast function skips ``__init__`` for the generated models (it only stores values
+    or defaults); a model whose ``__init__`` does more goes through it."""
+    from avangate_compat.convert import _plain_init
+
+    model_classes = [v for v in vars(models).values() if isinstance(v, type)
+                     and attrs.has(v) and v.__module__ == models.__name__]
+    assert all(_plain_init(cls) for cls in model_classes)
+    assert not _plain_init(_Validated) and not _plain_init(_PostInit)
+    with pytest.raises(TypeError):  # the validator ran: __init__ was called
+        structure({"Name": 5}, _Validated)
+    assert structure({"Name": "n"}, _PostInit).seen == "n"
+    lead = structure({"LeadCode": "L", "Items": {"0": {"Code": "c"}}, "Other": 1}, models.Lead)
+    assert lead == models.Lead(LeadCode="L", Items=[models.LeadItem(Code="c")],
+                               extra_fields={"Other": 1})

@@ -97,3 +97,27 @@ def test_the_sandbox_serves_the_documented_path_and_not_the_old_guess(sandbox: S
     one = get("/products/TeamPlan2024/pricingconfigurations/9D5F7B3C42")
     assert one.status_code == 200 and one.json()["Code"] == "9D5F7B3C42"
     assert get("/products/TeamPlan2024/pricing-configurations/").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["60E6C4B574", "a b", "é", "x%y", "~_.-", "7", "A?B#C"])
+def test_paths_are_each_routes_template_with_encoded_values(value: str) -> None:
+    """Each route's placeholders, in order, replaced by the percent-encoded value (the
+    codec splits a template once and encodes plain codes without quote())."""
+    from urllib.parse import quote
+
+    codec = RestCodec(Config.create(merchant_code="M", secret_key="S").settings)
+    checked = 0
+    for name, op in OPERATIONS.items():
+        route = op.rest
+        if route is None or route.path is None or op.raw:
+            continue
+        args = [{"ProductCode": value, "AvangateCustomerReference": value, "Code": value}
+                if p.name[:1].isupper() and p.name in ("Product", "Customer",
+                                                        "PricingConfiguration") else value
+                for p in op.params]
+        url = codec.encode(op, args).url
+        checked += 1
+        expected = re.sub(r"\{([A-Za-z]+)(?:\.([A-Za-z]+))?\}",
+                          lambda m: quote(value, safe=""), route.path)
+        assert url.endswith(expected), (name, url, expected)
+    assert checked >= 20

@@ -9,6 +9,7 @@ empty ``200`` (a connection cut inside the headers looks exactly like one) is no
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Optional
@@ -52,8 +53,12 @@ class RestCodec:
         if route is None or route.method is None or route.path is None:
             raise TransportError(operation.name, self.name, "no REST route for this operation")
         named = {p.name: a for p, a in zip(operation.params, args)}
-        path = _PLACEHOLDER.sub(lambda m: _path_value(operation.name, named, m.group(1),
-                                                      m.group(2)), route.path)
+        pieces = []
+        for text, name, field in _template(route.path):
+            pieces.append(text)
+            if name is not None:
+                pieces.append(_path_value(operation.name, named, name, field))
+        path = "".join(pieces)
         if isinstance(route.body, dict):  # a body built from several parameters
             body: Any = {key: named[param] for key, param in route.body.items()
                          if named.get(param) is not None}
@@ -108,4 +113,18 @@ def path_segment(value: str) -> str:
     ``..``) or is empty; the argument checks refuse those first, this is the last guard."""
     if value in ("", ".", "..") or "/" in value:
         raise TransportError("path", "rest", f"{value!r} cannot be a path segment")
+    if value.isascii() and value.isalnum():  # a record code: nothing to encode
+        return value
     return quote(value, safe="")
+
+
+@functools.lru_cache(maxsize=256)
+def _template(path: str) -> tuple[tuple[str, Optional[str], Optional[str]], ...]:
+    """A route's path split once into (text, placeholder, field) pieces, the last one's
+    placeholder ``None``."""
+    pieces, start = [], 0
+    for match in _PLACEHOLDER.finditer(path):
+        pieces.append((path[start:match.start()], match.group(1), match.group(2)))
+        start = match.end()
+    pieces.append((path[start:], None, None))
+    return tuple(pieces)
