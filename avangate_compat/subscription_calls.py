@@ -1,5 +1,5 @@
 """The subscription calls of the facade, typed: what :class:`~avangate_compat.Client` adds
-to the spec's operations for subscriptions (issue 23). Each method is the documented call of
+to the spec's operations for subscriptions. Each method is the documented call of
 the same name; ``client.call("getSubscription", ...)`` reaches the same operation untyped.
 
 There is no ``disableSubscription``: the documented way to disable a subscription is
