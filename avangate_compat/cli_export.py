@@ -42,7 +42,7 @@ def register(commands: Any) -> None:
 
     families = sorted(load().paginators)
     parser = commands.add_parser(
-        "export", help="write every lead or product of a search to JSON Lines or CSV",
+        "export", help=f"save a search's {', '.join(families[:-1])} or {families[-1]}",
         description="Export every item of a paged search (" + ", ".join(families) + ") to "
                     "JSON Lines or CSV, page by page, with a progress bar on a terminal. "
                     "Credentials come from AVANGATE_* variables or --ini, as for call.",
