@@ -12,7 +12,7 @@ import datetime
 import hashlib
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 from avangate_compat.sandbox.schema import Invalid, canonical
 
@@ -83,11 +83,13 @@ def typed(value: Any, type_name: str) -> Any:
         raise invalid(str(exc)) from None
 
 
-def existing(service: Service, kind: str, code: Any) -> dict[str, Any]:
-    """The stored ``kind`` ("lead" or "product") with this code, or the refusal."""
+def existing(service: Service, kind: str, code: Any,
+             field: Optional[str] = None) -> dict[str, Any]:
+    """The stored ``kind`` ("lead", "order", ...) with this code, or the refusal; ``field``
+    names the code in it (``<Kind>Code`` by default)."""
     what = kind.capitalize()
     if not isinstance(code, str) or not code:
-        raise invalid(f"{what}Code must be a non-empty string")
+        raise invalid(f"{field or what + 'Code'} must be a non-empty string")
     found = service.store.get(kind, code)
     if found is None:
         raise not_found(what, code)

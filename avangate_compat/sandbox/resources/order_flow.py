@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Optional
 
-from avangate_compat.sandbox.resources.base import Fault, invalid, not_found
+from avangate_compat.sandbox.resources.base import Fault, existing
 
 if TYPE_CHECKING:
     from avangate_compat.sandbox.service import Service
@@ -29,12 +29,7 @@ Note = list[tuple[str, str]]
 
 def stored_order(service: Service, reference: Any) -> dict[str, Any]:
     """The stored record of the order ``reference`` ({"order": ..., "refunds": [...]})."""
-    if not isinstance(reference, str) or not reference:
-        raise invalid("RefNo must be a non-empty string")
-    found = service.store.get("order", reference)
-    if found is None:
-        raise not_found("Order", reference)
-    return found  # type: ignore[no-any-return]
+    return existing(service, "order", reference, "RefNo")
 
 
 def setting(service: Service, name: str) -> float:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from avangate_compat.sandbox.resources import subscription_life as life
-from avangate_compat.sandbox.resources.base import Fault, invalid, not_found
+from avangate_compat.sandbox.resources.base import Fault, existing, invalid
 from avangate_compat.sandbox.schema import load
 
 if TYPE_CHECKING:
@@ -37,12 +37,7 @@ def today(service: Service) -> str:
 
 def stored(service: Service, reference: Any) -> dict[str, Any]:
     """The stored subscription ``reference``, or SUBSCRIPTION_NOT_FOUND."""
-    if not isinstance(reference, str) or not reference:
-        raise invalid("SubscriptionReference must be a non-empty string")
-    found = service.store.get("subscription", reference)
-    if found is None:
-        raise not_found("Subscription", reference)
-    return found  # type: ignore[no-any-return]
+    return existing(service, "subscription", reference, "SubscriptionReference")
 
 
 def pending(service: Service, record: Mapping[str, Any]) -> bool:
