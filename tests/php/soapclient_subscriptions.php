@@ -6,32 +6,7 @@
 //   php soapclient_subscriptions.php BASE_URL MERCHANT_CODE SECRET_KEY [CA_BUNDLE]
 [$script, $base, $merchant, $secret] = $argv;
 
-class Client
-{
-    private static $client;
-    private static $sessionID;
-
-    public static function connect($url, $merchant, $secret, $cafile)
-    {
-        $options = ['location' => $url, 'cache_wsdl' => WSDL_CACHE_NONE,
-                    'features' => SOAP_SINGLE_ELEMENT_ARRAYS, 'exceptions' => true];
-        if ($cafile !== null) {
-            $options['stream_context'] = stream_context_create(['ssl' => [
-                'cafile' => $cafile, 'verify_peer' => true, 'verify_peer_name' => true]]);
-        }
-        self::$client = new SoapClient($url . '?wsdl', $options);
-        $date = gmdate('Y-m-d H:i:s');
-        $hash = hash_hmac('sha256', strlen($merchant) . $merchant . strlen($date) . $date,
-                          $secret);
-        self::$sessionID = self::$client->login($merchant, $date, $hash, 'sha256');
-    }
-
-    public static function __callStatic($method, $arguments)
-    {
-        array_unshift($arguments, self::$sessionID);
-        return self::$client->__soapCall($method, $arguments);
-    }
-}
+require __DIR__ . '/soap_static_client.php';
 
 Client::connect($base . '/soap/6.0/', $merchant, $secret, $argv[4] ?? null);
 
