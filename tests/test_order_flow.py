@@ -11,6 +11,7 @@ from avangate_compat import Client, InvalidRequestError, NotFoundError, models
 from avangate_compat.sandbox import Sandbox
 
 from .conftest import BACKENDS
+from .listeners import IPNListener, ipn_listener
 from .test_orders import BILLING, a_test_order
 
 # -- customers --------------------------------------------------------------------------------
@@ -78,43 +79,9 @@ def test_update_end_user_subscriptions_copies_the_changes(
 
 # -- the order flow and its IPNs --------------------------------------------------------------
 
-class Listener:
-    """An IPN listener on loopback that verifies what it receives and answers the receipt."""
-
-    def __init__(self, secret: str) -> None:
-        import http.server
-        import threading
-
-        from avangate_compat.ipn import response, verify
-        self.received: list[Any] = []
-        owner = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                notification = verify(body, secret, allow_md5_only=False)
-                owner.received.append(notification)
-                answer = response(notification, secret).encode()
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/ipn"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def listener(sandbox: Sandbox) -> Any:
-    heard = Listener(sandbox.secret_key)
+    heard = ipn_listener(sandbox.secret_key)
     yield heard
     heard.close()
     sandbox.control("POST", "settings", {"ipn_url": None, "order_authorized_after": 60,
@@ -123,7 +90,7 @@ def listener(sandbox: Sandbox) -> Any:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_the_order_moves_on_with_the_clock_and_its_ipns_are_sent(
-        sandbox: Sandbox, make_client: Callable[..., Client], listener: Listener,
+        sandbox: Sandbox, make_client: Callable[..., Client], listener: IPNListener,
         backend: str) -> None:
     settings = sandbox.control("POST", "settings", {
         "ipn_url": listener.url, "order_authorized_after": 10, "order_complete_after": 20})

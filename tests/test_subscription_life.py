@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import http.server
-import threading
 import urllib.error
 from collections.abc import Iterator
 from decimal import Decimal
@@ -21,6 +19,8 @@ from avangate_compat.sandbox import Sandbox
 from avangate_compat.sandbox.resources import subscription_life
 
 from .conftest import BACKENDS
+from .listeners import LCNListener, ipn_listener
+from .listeners import lcn_listener as make_lcn_listener
 from .test_orders import BILLING, a_test_order
 
 DAY = 86400
@@ -254,8 +254,7 @@ def test_a_subscription_with_no_renewal_price_in_its_currency_expires(
 
 def test_a_renewal_order_completes_and_sends_its_ipn(
         sandbox: Sandbox, make_client: Callable[..., Client]) -> None:
-    from .test_order_flow import Listener
-    heard = Listener(sandbox.secret_key)
+    heard = ipn_listener(sandbox.secret_key)
     try:
         client = make_client("jsonrpc")
         reference = subscription_of(client.placeOrder(recurring_order([team_plan()])))
@@ -272,43 +271,10 @@ def test_a_renewal_order_completes_and_sends_its_ipn(
 
 # -- license change notifications ----------------------------------------------------------------
 
-class LCNListener:
-    """A merchant's LCN listener on loopback: verifies each notification with the client's
-    ``lcn.verify`` and answers ``lcn.response`` (or, ``wrong``, a receipt made with another
-    key)."""
-
-    def __init__(self, secret: str, algo: str = "sha256", wrong: bool = False) -> None:
-        self.received: list[lcn.Notification] = []
-        owner = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                notification = lcn.verify(body, secret, allow_md5_only=False)
-                owner.received.append(notification)
-                key = "not-the-secret-key" if wrong else secret
-                answer = lcn.response(notification, key, algo).encode()
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/lcn"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def lcn_listener(sandbox: Sandbox, request: pytest.FixtureRequest) -> Iterator[LCNListener]:
     algo, wrong = getattr(request, "param", ("sha256", False))
-    heard = LCNListener(sandbox.secret_key, algo, wrong)
+    heard = make_lcn_listener(sandbox.secret_key, algo, wrong)
     settings = sandbox.control("POST", "settings", {"lcn_url": heard.url})
     assert settings["lcn_url"] == heard.url
     yield heard
@@ -369,7 +335,7 @@ def test_a_wrong_read_receipt_is_logged_as_invalid(
 
 def test_an_unreachable_listener_is_logged_and_the_change_stands(
         sandbox: Sandbox, make_client: Callable[..., Client]) -> None:
-    heard = LCNListener(sandbox.secret_key)
+    heard = make_lcn_listener(sandbox.secret_key)
     heard.close()  # nobody listens on its port any more
     sandbox.control("POST", "settings", {"lcn_url": heard.url})
     try:
