@@ -125,13 +125,19 @@ def one_of(enum: str) -> Checker:
 
 
 
-def codes(operation: str, name: str, value: Any) -> list[str]:
-    """One code or a list of codes; always sent as a list."""
+def one_or_many(operation: str, name: str, value: Any, each: Checker,
+                expected: str) -> list[Any]:
+    """One value (a string) or a non-empty list of them, each checked by ``each``; always
+    sent as a list. ``expected`` ends the refusal: "{name} must be {expected}"."""
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, (list, tuple)) or not values:
-        raise ValidationError(operation, f"{name} must be a code or a non-empty list of codes",
-                              name)
-    return [code(operation, f"{name}[{i}]", v) for i, v in enumerate(values)]
+        raise ValidationError(operation, f"{name} must be {expected}", name)
+    return [each(operation, f"{name}[{i}]", v) for i, v in enumerate(values)]
+
+
+def codes(operation: str, name: str, value: Any) -> list[str]:
+    """One code or a list of codes; always sent as a list."""
+    return one_or_many(operation, name, value, code, "a code or a non-empty list of codes")
 
 
 def text(operation: str, name: str, value: Any) -> str:

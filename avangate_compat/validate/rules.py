@@ -22,6 +22,8 @@ from .generic import (
     filters_of,
     language,
     non_empty_list,
+    one_of,
+    one_or_many,
     positive_int,
     price,
     text,
@@ -98,12 +100,8 @@ def mark_leads(operation: str, name: str, value: Any) -> list[dict[str, Any]]:
 
 def product_types(operation: str, name: str, value: Any) -> list[str]:
     """One product type or a list of them (REGULAR, BUNDLE); always sent as a list."""
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, (list, tuple)) or not values:
-        raise ValidationError(operation, f"{name} must be a product type or a non-empty list "
-                                         "of them", name)
-    return [enum_value(operation, f"{name}[{i}]", v, "ProductType")
-            for i, v in enumerate(values)]
+    return one_or_many(operation, name, value, one_of("ProductType"),
+                       "a product type or a non-empty list of them")
 
 def _options(operation: str, name: str, options: list[models.OptionCode]) -> None:
     for index, group in enumerate(options):

@@ -9,7 +9,16 @@ from typing import Any, Optional
 from .. import models
 from ..convert import unstructure
 from ..errors import ValidationError
-from .generic import as_model, code, country, date, filters_of, language, one_of
+from .generic import (
+    as_model,
+    code,
+    country,
+    date,
+    filters_of,
+    language,
+    one_of,
+    one_or_many,
+)
 from .orders import order_search
 
 # ChurnReasonOther is documented only with these two reasons
@@ -83,11 +92,7 @@ def recurring_enabled(operation: str, name: str, value: Any) -> Optional[bool]:
 
 def countries(operation: str, name: str, value: Any) -> list[str]:
     """One ISO 3166 code or a list of them; always sent as a list."""
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, (list, tuple)) or not values:
-        raise ValidationError(operation, f"{name} must be a country code or a non-empty list",
-                              name)
-    return [country(operation, f"{name}[{i}]", v) for i, v in enumerate(values)]
+    return one_or_many(operation, name, value, country, "a country code or a non-empty list")
 
 
 _subscription_filters = filters_of("SubscriptionSearchOptions")
