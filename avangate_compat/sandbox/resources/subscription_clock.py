@@ -72,8 +72,7 @@ def sweep(service: Service) -> Swept:
     lcns: list[life.Note] = []
     ipns: list[order_flow.Note] = []
     with service.writing:
-        today = datetime.datetime.fromtimestamp(service.clock.now(),
-                                                datetime.timezone.utc).date()
+        today = _today(service)
         due = [record for record in service.store.all("subscription") if _due(record, today)]
         if not due:
             return Swept()
@@ -107,21 +106,16 @@ def renew_subscription(service: Service, reference: Any, days: Any, price: Any,
         except OverflowError:
             raise invalid("the expiration date would pass the year 9999") from None
         now = service.clock.now()
-        run = _Run(service, expires, lcns, ipns)
-        product = run._product(record.get("ProductCode"))
-        record["ExpirationDate"] = expires.isoformat() + str(record["ExpirationDate"])[10:]
+        run = _Run(service, _today(service), lcns, ipns)
+        product = run.product(record.get("ProductCode"))
         record.setdefault("Renewals", []).append(
             {"Days": count, "Price": total, "Currency": currency, "Date": service.clock.stamp()})
         use_custom_cycle(record)
         record["Modified"] = service.clock.stamp()
-        numbers = next(run._numbers)
-        order = run._order(record, product, _given_price(record, product, total, currency),
-                           now, numbers)
-        order_flow.advance(service, order, ipns)
-        life.history(record, "RENEWAL", numbers[1])
-        life.changed(service, record, lcns, "VENDOR")
-        service.store.put_many([("order", numbers[1], order),
-                                ("subscription", record["SubscriptionReference"], record)])
+        run.charge(record, product, _given_price(record, product, total, currency), expires,
+                   now, "VENDOR")
+        run.rows.append(("subscription", record["SubscriptionReference"], record))
+        service.store.put_many(run.rows)
     life.send(service, lcns)
     order_flow.send(service, ipns)
     return True
@@ -145,6 +139,11 @@ def _given_price(record: dict[str, Any], product: Optional[dict[str, Any]],
     final = (total if gross else total * (1 + rate)).quantize(CENT)
     return RenewalPrice(unit=total / quantity, gross=gross, quantity=quantity, rate=rate,
                         currency=currency, net=net, final=final, custom=False)
+
+
+def _today(service: Service) -> datetime.date:
+    """The sandbox clock's date, UTC."""
+    return datetime.datetime.fromtimestamp(service.clock.now(), datetime.timezone.utc).date()
 
 
 def _due(record: dict[str, Any], today: datetime.date) -> bool:
@@ -203,25 +202,32 @@ class _Run:
                expires: datetime.date) -> Optional[datetime.date]:
         """Charge one renewal at ``expires``: the next ExpirationDate, or None when the
         subscription cannot renew (no renewal price in its currency, past the year 9999)."""
-        product = self._product(record.get("ProductCode"))
+        product = self.product(record.get("ProductCode"))
         try:
             price = renewal_price(self.service, record, self._currency(record, product),
                                   product)
             following = after(expires, *self._cycle(record, product))
         except (Fault, ValueError, OverflowError):
             return None
-        moment = _moment(expires)
-        number, ref_no = next(self._numbers)
-        record["ExpirationDate"] = following.isoformat() + str(record["ExpirationDate"])[10:]
         if price.custom:
             use_custom_cycle(record)
+        self.charge(record, product, price, following, _moment(expires), "SYSTEM")
+        return following
+
+    def charge(self, record: dict[str, Any], product: Optional[dict[str, Any]],
+               price: RenewalPrice, following: datetime.date, moment: float,
+               changed_by: str) -> None:
+        """File one renewal of ``record`` at ``moment``: its ExpirationDate moves to
+        ``following``, an order at ``price`` (moved on as far as the clock has gone), a RENEWAL
+        history entry naming it, and the LCN (``changed_by``)."""
+        number, ref_no = next(self._numbers)
+        record["ExpirationDate"] = following.isoformat() + str(record["ExpirationDate"])[10:]
         order = self._order(record, product, price, moment, (number, ref_no))
-        order_flow.advance(self.service, order, self.ipns)  # as far as the clock has gone
+        order_flow.advance(self.service, order, self.ipns)
         self.rows.append(("order", ref_no, order))
         life.history(record, "RENEWAL", ref_no)
-        life.changed(self.service, record, self.lcns, "SYSTEM",
+        life.changed(self.service, record, self.lcns, changed_by,
                      when=order_flow.stamp(moment))
-        return following
 
     def _order(self, record: dict[str, Any], product: Optional[dict[str, Any]],
                price: RenewalPrice, moment: float, numbers: tuple[int, str]) -> dict[str, Any]:
@@ -279,7 +285,7 @@ class _Run:
         unit = record.get("BillingCycleUnits") or information.get("BillingCycleUnits") or "M"
         return int(count), str(unit)
 
-    def _product(self, code: Any) -> Optional[dict[str, Any]]:
+    def product(self, code: Any) -> Optional[dict[str, Any]]:
         if not isinstance(code, str) or not code:
             return None
         if code not in self._products:
